@@ -1,0 +1,197 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+const now = sql`(unixepoch('subsec') * 1000)`;
+const createdAt = () => integer('created_at').notNull().default(now);
+
+export const users = sqliteTable('users', {
+  id: text('id').primaryKey(),
+  email: text('email').notNull().unique(),
+  name: text('name').notNull().default(''),
+  passwordHash: text('password_hash').notNull(),
+  role: text('role', { enum: ['user', 'admin'] })
+    .notNull()
+    .default('user'),
+  disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
+  locale: text('locale'),
+  createdAt: createdAt(),
+});
+
+export const apiKeys = sqliteTable(
+  'api_keys',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    prefix: text('prefix').notNull(),
+    keyHash: text('key_hash').notNull().unique(),
+    createdAt: createdAt(),
+    lastUsedAt: integer('last_used_at'),
+    revokedAt: integer('revoked_at'),
+  },
+  (t) => [index('api_keys_user').on(t.userId)],
+);
+
+export const knowledgeBases = sqliteTable(
+  'knowledge_bases',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    title: text('title').notNull(),
+    description: text('description').notNull().default(''),
+    chatModel: text('chat_model'),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at').notNull().default(now),
+  },
+  (t) => [index('kbs_user').on(t.userId)],
+);
+
+export const documentStatuses = ['queued', 'processing', 'completed', 'failed'] as const;
+export type DocumentStatus = (typeof documentStatuses)[number];
+
+export const documents = sqliteTable(
+  'documents',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    kbId: text('kb_id')
+      .notNull()
+      .references(() => knowledgeBases.id, { onDelete: 'cascade' }),
+    fileName: text('file_name').notNull(),
+    mimeType: text('mime_type').notNull(),
+    size: integer('size').notNull(),
+    sha256: text('sha256').notNull(),
+    storageKey: text('storage_key').notNull(),
+    status: text('status', { enum: documentStatuses }).notNull().default('queued'),
+    progress: integer('progress').notNull().default(0),
+    stage: text('stage'),
+    error: text('error'),
+    summary: text('summary'),
+    title: text('title'),
+    parentCount: integer('parent_count').notNull().default(0),
+    childCount: integer('child_count').notNull().default(0),
+    attempts: integer('attempts').notNull().default(0),
+    embeddingModel: text('embedding_model'),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at').notNull().default(now),
+    completedAt: integer('completed_at'),
+  },
+  (t) => [index('documents_kb').on(t.kbId), index('documents_status').on(t.status)],
+);
+
+export const chunkLayers = ['document', 'parent', 'child'] as const;
+export type ChunkLayer = (typeof chunkLayers)[number];
+
+export const chunks = sqliteTable(
+  'chunks',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id').notNull(),
+    kbId: text('kb_id').notNull(),
+    documentId: text('document_id')
+      .notNull()
+      .references(() => documents.id, { onDelete: 'cascade' }),
+    parentId: text('parent_id'),
+    layer: text('layer', { enum: chunkLayers }).notNull(),
+    position: integer('position').notNull(),
+    heading: text('heading'),
+    page: integer('page'),
+    content: text('content').notNull(),
+    tokenCount: integer('token_count').notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('chunks_document').on(t.documentId, t.layer, t.position),
+    index('chunks_parent').on(t.parentId),
+    index('chunks_kb_layer').on(t.kbId, t.layer),
+  ],
+);
+
+export const notes = sqliteTable(
+  'notes',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    kbId: text('kb_id')
+      .notNull()
+      .references(() => knowledgeBases.id, { onDelete: 'cascade' }),
+    title: text('title').notNull(),
+    content: text('content').notNull().default(''),
+    shareToken: text('share_token').unique(),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at').notNull().default(now),
+  },
+  (t) => [index('notes_kb').on(t.kbId)],
+);
+
+export const chatSessions = sqliteTable(
+  'chat_sessions',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    kbId: text('kb_id')
+      .notNull()
+      .references(() => knowledgeBases.id, { onDelete: 'cascade' }),
+    title: text('title').notNull(),
+    model: text('model'),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at').notNull().default(now),
+  },
+  (t) => [index('chat_sessions_kb').on(t.kbId)],
+);
+
+export const chatMessages = sqliteTable(
+  'chat_messages',
+  {
+    id: text('id').primaryKey(),
+    sessionId: text('session_id')
+      .notNull()
+      .references(() => chatSessions.id, { onDelete: 'cascade' }),
+    userId: text('user_id').notNull(),
+    role: text('role', { enum: ['user', 'assistant', 'system'] }).notNull(),
+    content: text('content').notNull(),
+    /** JSON array of citations for assistant messages. */
+    citations: text('citations', { mode: 'json' }).$type<unknown[]>(),
+    model: text('model'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('chat_messages_session').on(t.sessionId, t.createdAt)],
+);
+
+/** Background re-embedding runs when EMBEDDING_MODEL changes; one row per target model. */
+export const embeddingIndexes = sqliteTable(
+  'embedding_indexes',
+  {
+    model: text('model').primaryKey(),
+    dimension: integer('dimension').notNull(),
+    state: text('state', { enum: ['building', 'active', 'retired'] }).notNull(),
+    progress: real('progress').notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at').notNull().default(now),
+  },
+  (t) => [uniqueIndex('embedding_indexes_active').on(t.state).where(sql`state = 'active'`)],
+);
+
+/** Warnings and errors from every service, shown on the admin console. */
+export const serviceEvents = sqliteTable(
+  'service_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    service: text('service').notNull(),
+    level: text('level').notNull(),
+    message: text('message').notNull(),
+    requestId: text('request_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('service_events_created').on(t.createdAt)],
+);

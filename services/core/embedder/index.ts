@@ -1,0 +1,9 @@
+/** Turns texts into vectors. One model and dimension per instance. */
+export interface Embedder {
+  /** Model name; vectors of different models are never mixed. */
+  readonly model: string;
+  /** Vector length. */
+  readonly dimension: number;
+  /** Embeds in one call or in batches; returns L2-normalised vectors in input order. */
+  embed(texts: string[]): Promise<Float32Array[]>;
+}

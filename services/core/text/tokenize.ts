@@ -1,0 +1,66 @@
+import { Jieba } from '@node-rs/jieba';
+import { dict } from '@node-rs/jieba/dict.js';
+
+let jieba: Jieba | undefined;
+/** The dictionary is ~5 MB: load it on first use, once per process. */
+function segmenter(): Jieba {
+  jieba ??= Jieba.withDict(dict);
+  return jieba;
+}
+
+const CJK = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]/;
+const CJK_GLOBAL = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]/g;
+const WORD = /[\p{L}\p{N}]/u;
+const LATIN_WORDS = /[\p{L}\p{N}]+(?:['’.-][\p{L}\p{N}]+)*/gu;
+
+const STOPWORDS = new Set(
+  (
+    'a an and are as at be but by for from has have how i if in into is it its of on or that the their this to was ' +
+    'were what when where which who why will with you your do does did not no can 的 了 和 是 在 与 及 或 也 就 都 而 ' +
+    '着 之 其 这 那 有 为 以 于 对 把 被 让 从 吗 呢 吧 啊 什么 怎么 如何 哪些 一个 我们 你们 他们 可以 进行'
+  ).split(' '),
+);
+
+export const isCjk = (s: string): boolean => CJK.test(s);
+
+/**
+ * Splits text into lower-case words: Chinese by jieba, other scripts on word boundaries.
+ * Punctuation and whitespace are dropped; stopwords are kept unless `dropStopwords`.
+ */
+export function segment(text: string, opts: { dropStopwords?: boolean; forSearch?: boolean } = {}): string[] {
+  const words: string[] = [];
+  const j = segmenter();
+  const raw = opts.forSearch ? j.cutForSearch(text, true) : j.cut(text, true);
+  for (const piece of raw) {
+    if (!WORD.test(piece)) continue;
+    const word = piece.toLowerCase();
+    if (opts.dropStopwords && STOPWORDS.has(word)) continue;
+    words.push(word);
+  }
+  return words;
+}
+
+/** Text prepared for the FTS5 index: words separated by single spaces. */
+export function segmentForIndex(text: string): string {
+  return segment(text).join(' ');
+}
+
+/**
+ * An FTS5 MATCH expression that ORs the query's words, each quoted so user input
+ * can never be read as FTS syntax. Returns null when nothing searchable is left.
+ */
+export function ftsQuery(text: string): string | null {
+  const words = [...new Set(segment(text, { dropStopwords: true, forSearch: true }))];
+  if (words.length === 0) return null;
+  return words.map((w) => `"${w.replaceAll('"', '""')}"`).join(' OR ');
+}
+
+/**
+ * Approximate LLM token count without a tokenizer: one token per CJK character and
+ * about 1.3 per word in other scripts. Cheap enough to call on every chunking step.
+ */
+export function countTokens(text: string): number {
+  const cjk = text.match(CJK_GLOBAL)?.length ?? 0;
+  const latin = text.replace(CJK_GLOBAL, ' ').match(LATIN_WORDS)?.length ?? 0;
+  return cjk + Math.ceil(latin * 1.3);
+}

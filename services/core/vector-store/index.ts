@@ -1,0 +1,54 @@
+import type { ChunkLayer } from '../db/schema.ts';
+
+/** A vector plus the ids needed to filter it. `id` is the chunk id. */
+export interface VectorPoint {
+  id: string;
+  vector: Float32Array;
+  userId: string;
+  kbId: string;
+  documentId: string;
+  parentId: string | null;
+  layer: ChunkLayer;
+}
+
+/** Every search is scoped to one user and KB and one layer; the rest narrows it further. */
+export interface VectorFilter {
+  userId: string;
+  kbId: string;
+  layer: ChunkLayer;
+  documentIds?: string[];
+  parentIds?: string[];
+}
+
+export interface VectorHit {
+  id: string;
+  /** Cosine similarity, higher is closer. */
+  score: number;
+  documentId: string;
+  parentId: string | null;
+}
+
+export interface VectorStoreHealth {
+  ok: boolean;
+  detail?: string;
+}
+
+/**
+ * Where vectors live: sqlite-vec inside the SQLite file by default, Qdrant at scale.
+ * An instance serves one embedding model and dimension (its own collection or table).
+ */
+export interface VectorStore {
+  readonly kind: 'sqlite-vec' | 'qdrant';
+  readonly model: string;
+  readonly dimension: number;
+  /** Creates the collection/table and its indexes if missing. Safe to call twice. */
+  init(): Promise<void>;
+  /** Inserts or replaces points by id. */
+  upsert(points: VectorPoint[]): Promise<void>;
+  search(vector: Float32Array, filter: VectorFilter, limit: number): Promise<VectorHit[]>;
+  deleteByDocument(userId: string, documentId: string): Promise<void>;
+  deleteByKb(userId: string, kbId: string): Promise<void>;
+  count(filter?: Partial<VectorFilter>): Promise<number>;
+  health(): Promise<VectorStoreHealth>;
+  close(): Promise<void>;
+}

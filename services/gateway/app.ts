@@ -1,0 +1,47 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { secureHeaders } from 'hono/secure-headers';
+import type { Deps } from '../core/deps.ts';
+import { AppError } from '../core/errors.ts';
+import { identify, requireUser } from '../http/auth.ts';
+import { csrfGuard } from '../http/csrf.ts';
+import type { AppEnv } from '../http/env.ts';
+import { jsonErrorHandler, jsonNotFound } from '../http/errors.ts';
+import { requestContext } from '../http/request-context.ts';
+import { apiKeyRoutes } from './routes/api-keys.ts';
+import { authRoutes } from './routes/auth.ts';
+import { healthRoutes } from './routes/health.ts';
+import { kbRoutes } from './routes/kbs.ts';
+
+/** The public API: `/api/*`, `/v1/*`, health. Builds the app, nothing else. */
+export function createApp(deps: Deps) {
+  const app = new Hono<AppEnv>();
+  const uploadLimit = deps.config.MAX_UPLOAD_MB * 1024 * 1024;
+
+  app.use(requestContext(deps.logger));
+  app.use(secureHeaders({ crossOriginResourcePolicy: 'same-origin' }));
+  app.onError(jsonErrorHandler);
+  app.notFound(jsonNotFound);
+
+  app.route('/', healthRoutes('gateway', deps.readiness));
+
+  const api = new Hono<AppEnv>();
+  api.use(
+    bodyLimit({
+      // Multipart uploads get the upload limit plus room for the form envelope; JSON stays small.
+      maxSize: uploadLimit + 64 * 1024,
+      onError: () => {
+        throw new AppError('payload_too_large', `Request is larger than ${deps.config.MAX_UPLOAD_MB} MB`, 413);
+      },
+    }),
+  );
+  api.use(identify(deps), csrfGuard({ publicUrl: deps.config.PUBLIC_URL }));
+  api.route('/auth', authRoutes(deps));
+  api.use('/api-keys/*', requireUser);
+  api.route('/api-keys', apiKeyRoutes(deps));
+  api.use('/kbs/*', requireUser);
+  api.route('/kbs', kbRoutes(deps));
+  app.route('/api', api);
+
+  return app;
+}

@@ -1,0 +1,30 @@
+import { ConfigError, loadConfig } from './core/config.ts';
+import { buildDeps } from './core/deps.ts';
+import { createApp as createGateway } from './gateway/app.ts';
+import { onShutdown, startServer } from './http/serve.ts';
+
+/**
+ * The all-in-one process behind `npm start`: gateway, search, admin console and the
+ * ingest worker in one Node process on one port, with embedded defaults.
+ */
+let config: ReturnType<typeof loadConfig>;
+try {
+  config = loadConfig();
+} catch (err) {
+  if (err instanceof ConfigError) {
+    console.error(err.message);
+    process.exit(1);
+  }
+  throw err;
+}
+const deps = await buildDeps(config, { service: 'all-in-one' });
+const app = createGateway(deps);
+const server = await startServer(app, { port: config.PORT, host: config.HOST });
+deps.logger.info(
+  { port: server.port, dataDir: config.DATA_DIR },
+  `Context OS listening on http://localhost:${server.port}`,
+);
+onShutdown(deps.logger, async () => {
+  await server.stop();
+  await deps.close();
+});
