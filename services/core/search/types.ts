@@ -1,0 +1,30 @@
+export const searchModes = ['drill-down', 'drill-down-relaxed', 'flat'] as const;
+export type SearchMode = (typeof searchModes)[number];
+
+export interface SearchRequest {
+  kbId: string;
+  query: string;
+  mode?: SearchMode;
+  topK?: number;
+  hybrid?: boolean;
+}
+
+export interface ScoredChunk {
+  id: string;
+  content: string;
+  score: number;
+}
+
+/** One hit of the public contract: a document, the parent section inside it, its best passages. */
+export interface SearchHit {
+  document: { id: string; fileName: string; summary: string; score: number };
+  parent: ScoredChunk;
+  children: ScoredChunk[];
+}
+
+export interface SearchResult {
+  mode: SearchMode;
+  query: string;
+  tookMs: number;
+  hits: SearchHit[];
+}
