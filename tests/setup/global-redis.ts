@@ -71,11 +71,11 @@ export default async function setup(project: TestProject) {
     ],
     { stdio: 'ignore' },
   );
+  child.unref();
   await waitForRedis(port);
   project.provide('redisUrl', `redis://127.0.0.1:${port}`);
-}
-
-export async function teardown() {
-  child?.kill('SIGTERM');
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  return () => {
+    child?.kill('SIGTERM');
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  };
 }
