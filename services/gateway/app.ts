@@ -3,10 +3,12 @@ import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Deps } from '../core/deps.ts';
 import { AppError } from '../core/errors.ts';
+import { documentStatusCounts } from '../core/stats.ts';
 import { identify, requireUser } from '../http/auth.ts';
 import { csrfGuard } from '../http/csrf.ts';
 import type { AppEnv } from '../http/env.ts';
 import { jsonErrorHandler, jsonNotFound } from '../http/errors.ts';
+import { Metrics } from '../http/metrics.ts';
 import { requestContext } from '../http/request-context.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -18,12 +20,17 @@ export function createApp(deps: Deps) {
   const app = new Hono<AppEnv>();
   const uploadLimit = deps.config.MAX_UPLOAD_MB * 1024 * 1024;
 
+  const metrics = new Metrics('gateway');
+  metrics.gauge('context_os_documents', 'Documents per ingest status.', 'status', () => documentStatusCounts(deps.db));
+
   app.use(requestContext(deps.logger));
+  app.use(metrics.middleware());
   app.use(secureHeaders({ crossOriginResourcePolicy: 'same-origin' }));
   app.onError(jsonErrorHandler);
   app.notFound(jsonNotFound);
 
   app.route('/', healthRoutes('gateway', deps.readiness));
+  metrics.mount(app);
 
   const api = new Hono<AppEnv>();
   api.use(
