@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import { resolveJwtSecret } from './auth/secret.ts';
 import type { Config } from './config.ts';
 import { type Db, openDatabase } from './db/index.ts';
+import { buildLlm } from './llm/build.ts';
+import type { ChatClient } from './llm/index.ts';
 import { createLogger, type Logger } from './logger.ts';
 
 /** One dependency as /readyz reports it. */
@@ -19,6 +21,8 @@ export interface Deps {
   db: Db;
   jwtSecret: string;
   readiness: ReadinessCheck[];
+  /** Chat models through ONEAPI; undefined when ONEAPI_BASE_URL is unset (answers are then extractive). */
+  chat?: ChatClient;
   /** Closes what was opened, in reverse order. */
   close(): Promise<void>;
 }
@@ -43,12 +47,15 @@ export async function buildDeps(config: Config, opts: BuildOptions = {}): Promis
       },
     },
   ];
+  const llm = buildLlm(config, logger);
+  if (llm.readiness) readiness.push(llm.readiness);
   return {
     config,
     logger,
     db,
     jwtSecret: resolveJwtSecret(config),
     readiness,
+    chat: llm.chat,
     async close() {
       for (const close of closers.reverse()) await close();
     },

@@ -1,0 +1,64 @@
+/** One request the mock received, kept so tests can assert batching and headers. */
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  authorization: string | undefined;
+  body: unknown;
+  at: number;
+}
+
+/** What the mock serves and which failures it injects; tests change it through `/__control`. */
+export interface MockState {
+  /** When set, `/v1/*` requires `Authorization: Bearer <key>`. */
+  key: string | undefined;
+  models: string[];
+  dimension: number;
+  requests: RecordedRequest[];
+  /** The next N `/v1/*` requests fail with `failStatus`. */
+  failNext: number;
+  failStatus: number;
+  /** Delay before answering each `/v1/*` request. */
+  delayMs: number;
+  /** Every `/v1/*` request answers 503. */
+  down: boolean;
+}
+
+export interface MockOptions {
+  key?: string;
+  models?: string[];
+  dimension?: number;
+}
+
+export const DEFAULT_MODELS = ['gpt-4o-mini', 'qwen-plus', 'deepseek-chat', 'text-embedding-3-small'];
+
+export function createMockState(opts: MockOptions = {}): MockState {
+  return {
+    key: opts.key,
+    models: opts.models ?? DEFAULT_MODELS,
+    dimension: opts.dimension ?? 64,
+    requests: [],
+    failNext: 0,
+    failStatus: 500,
+    delayMs: 0,
+    down: false,
+  };
+}
+
+/** The control body `POST /__control` accepts. */
+export interface ControlInput {
+  failNext?: number;
+  failStatus?: number;
+  delayMs?: number;
+  down?: boolean;
+  reset?: boolean;
+}
+
+export function applyControl(state: MockState, input: ControlInput): void {
+  if (input.reset) {
+    Object.assign(state, { failNext: 0, failStatus: 500, delayMs: 0, down: false, requests: [] });
+  }
+  if (typeof input.failNext === 'number') state.failNext = input.failNext;
+  if (typeof input.failStatus === 'number') state.failStatus = input.failStatus;
+  if (typeof input.delayMs === 'number') state.delayMs = input.delayMs;
+  if (typeof input.down === 'boolean') state.down = input.down;
+}
