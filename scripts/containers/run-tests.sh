@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# `npm run test:containers`: installs what is missing, builds the local base images (cached),
+# starts podman's Docker-compatible socket, runs the container suites and, whatever their
+# outcome, removes the containers, networks and volumes of this run and stops the socket by pid.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+here=scripts/containers
+# shellcheck source=lib.sh
+source "$here/lib.sh"
+
+bash "$here/ensure-packages.sh"
+
+run_dir="$(mktemp -d "${TMPDIR:-/tmp}/cos-containers-XXXXXX")"
+run_id="$(basename "$run_dir" | tr 'A-Z' 'a-z' | tr -cd 'a-z0-9')"
+export CONTAINERS_RUN_ID="$run_id"
+export COMPOSE_PROJECT_NAME="cosct${run_id#coscontainers}"
+socket_pid=""
+
+remove_run_resources() {
+  local ids
+  ids="$(podman ps -aq --filter "label=org.context-os.test-run=$run_id" 2>/dev/null || true)"
+  ids+=" $(podman ps -aq --filter "label=com.docker.compose.project=$COMPOSE_PROJECT_NAME" 2>/dev/null || true)"
+  ids="$(echo "$ids" | xargs)"
+  if [ -n "$ids" ]; then
+    log "removing leftover containers: $ids"
+    # shellcheck disable=SC2086
+    podman rm -f -t 2 $ids >/dev/null 2>&1 || true
+  fi
+  local vols nets
+  vols="$(podman volume ls -q --filter "label=com.docker.compose.project=$COMPOSE_PROJECT_NAME" 2>/dev/null | xargs)"
+  # shellcheck disable=SC2086
+  [ -z "$vols" ] || podman volume rm -f $vols >/dev/null 2>&1 || true
+  nets="$(podman network ls -q --filter "label=com.docker.compose.project=$COMPOSE_PROJECT_NAME" 2>/dev/null | xargs)"
+  # shellcheck disable=SC2086
+  [ -z "$nets" ] || podman network rm -f $nets >/dev/null 2>&1 || true
+}
+
+cleanup() {
+  local status=$?
+  trap - EXIT INT TERM
+  remove_run_resources
+  if [ -n "$socket_pid" ] && kill -0 "$socket_pid" 2>/dev/null; then
+    kill -TERM "$socket_pid" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$socket_pid" 2>/dev/null || break; sleep 0.2; done
+    kill -KILL "$socket_pid" 2>/dev/null || true
+    wait "$socket_pid" 2>/dev/null || true
+  fi
+  rm -rf "$run_dir"
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+podman_conf "$run_dir"
+bash "$here/build-base-images.sh"
+
+socket="$run_dir/podman.sock"
+podman system service --time 0 "unix://$socket" >"$run_dir/podman-service.log" 2>&1 &
+socket_pid=$!
+export DOCKER_HOST="unix://$socket"
+for _ in $(seq 100); do
+  node -e "require('http').get({socketPath:process.argv[1],path:'/_ping'},r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))" "$socket" && break
+  kill -0 "$socket_pid" 2>/dev/null || { cat "$run_dir/podman-service.log" >&2; exit 1; }
+  sleep 0.1
+done
+log "podman socket up (pid $socket_pid) at $DOCKER_HOST"
+
+export TESTCONTAINERS_RYUK_DISABLED=true
+export TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1
+export CONTAINERS_WORK_DIR="$run_dir"
+npx vitest run --config vitest.containers.config.ts "$@"
