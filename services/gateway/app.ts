@@ -14,6 +14,8 @@ import { apiKeyRoutes } from './routes/api-keys.ts';
 import { authRoutes } from './routes/auth.ts';
 import { healthRoutes } from './routes/health.ts';
 import { kbRoutes } from './routes/kbs.ts';
+import { noteRoutes } from './routes/notes.ts';
+import { sharedNoteRoutes } from './routes/shared-notes.tsx';
 
 /** The public API: `/api/*`, `/v1/*`, health. Builds the app, nothing else. */
 export function createApp(deps: Deps) {
@@ -48,7 +50,9 @@ export function createApp(deps: Deps) {
   api.route('/api-keys', apiKeyRoutes(deps));
   api.use('/kbs/*', requireUser);
   api.route('/kbs', kbRoutes(deps));
+  api.route('/', noteRoutes(deps));
   app.route('/api', api);
+  app.route('/shared', sharedNoteRoutes(deps));
 
   return app;
 }
