@@ -8,6 +8,6 @@ export default defineConfig({
     hookTimeout: 600_000,
     pool: 'forks',
     fileParallelism: false,
-    globalSetup: ['tests/containers/setup/global-images.ts'],
+    globalSetup: ['tests/containers/setup/global-images.ts', 'tests/containers/setup/global-redis.ts'],
   },
 });

@@ -35,9 +35,7 @@ export function exec(
     child.stderr.on('data', (d) => {
       stderr += d;
     });
-    const timer = opts.timeoutMs
-      ? setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs).unref()
-      : undefined;
+    const timer = opts.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs).unref() : undefined;
     child.on('error', fail);
     child.on('close', (code) => {
       if (timer) clearTimeout(timer);
