@@ -1,0 +1,89 @@
+import * as cheerio from 'cheerio';
+import { IngestError } from '../errors.ts';
+import type { Block, ParsedDocument } from './types.ts';
+
+const NOISE =
+  'script, style, noscript, template, nav, header, footer, aside, form, iframe, svg, button, select, canvas';
+const BLOCK_TAGS = new Set([
+  'p',
+  'div',
+  'section',
+  'article',
+  'main',
+  'li',
+  'ul',
+  'ol',
+  'dl',
+  'dt',
+  'dd',
+  'pre',
+  'blockquote',
+  'table',
+  'tr',
+  'td',
+  'th',
+  'br',
+  'hr',
+  'figure',
+  'figcaption',
+  'address',
+  'details',
+  'summary',
+]);
+const HEADING = /^h([1-6])$/;
+
+type Api = cheerio.CheerioAPI;
+type Node = ReturnType<ReturnType<Api>['contents']>[number];
+
+/** Walks the DOM in reading order, cutting blocks at block-level tags and headings. */
+function collect($: Api, root: Node, blocks: Block[]): void {
+  let buffer = '';
+  const flush = () => {
+    const text = buffer
+      .replace(/[ \t\f\v\u00a0]+/g, ' ')
+      .replace(/\s*\n\s*/g, '\n')
+      .trim();
+    if (text) blocks.push({ text });
+    buffer = '';
+  };
+  const walk = (node: Node) => {
+    if (node.type === 'text') {
+      buffer += $(node).text();
+      return;
+    }
+    if (node.type !== 'tag') return;
+    const tag = node.tagName.toLowerCase();
+    const heading = HEADING.exec(tag);
+    if (heading?.[1]) {
+      flush();
+      const text = $(node).text().replace(/\s+/g, ' ').trim();
+      if (text) blocks.push({ text, heading: Number(heading[1]) });
+      return;
+    }
+    const isBlock = BLOCK_TAGS.has(tag);
+    if (isBlock) flush();
+    if (tag === 'pre') {
+      buffer += $(node).text();
+    } else {
+      for (const child of $(node).contents().toArray()) walk(child);
+    }
+    if (isBlock) flush();
+  };
+  walk(root);
+  flush();
+}
+
+/** The main text of an HTML page: no scripts, styles, navigation, header or footer. */
+export function htmlToDocument(html: string): ParsedDocument {
+  const $ = cheerio.load(html);
+  const pageTitle = $('title').first().text().trim();
+  $(NOISE).remove();
+  const main = $('main, article, [role="main"]').first();
+  const body = $('body');
+  const roots: Node[] = main.length > 0 ? main.toArray() : body.length > 0 ? body.toArray() : $.root().toArray();
+  const blocks: Block[] = [];
+  for (const node of roots) collect($, node, blocks);
+  if (blocks.length === 0) throw new IngestError('The page contains no readable text');
+  const h1 = blocks.find((b) => b.heading === 1)?.text;
+  return { title: pageTitle || h1 || null, blocks };
+}

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { makeDocx, makeGbk, makePdf, makePng, makeZip } from '../../../../tests/ingest/fixtures.ts';
+import { detectFileKind, parseFile } from './index.ts';
+
+const utf8 = (s: string) => Buffer.from(s, 'utf8');
+const texts = (doc: { blocks: Array<{ text: string }> }) => doc.blocks.map((b) => b.text).join('\n');
+
+describe('file kind detection', () => {
+  it('accepts each supported type by name and content', () => {
+    expect(detectFileKind('a.txt', utf8('hello'))).toBe('text');
+    expect(detectFileKind('a.md', utf8('# hi'))).toBe('markdown');
+    expect(detectFileKind('a.html', utf8('<p>hi</p>'))).toBe('html');
+    expect(detectFileKind('a.pdf', makePdf(['hi']))).toBe('pdf');
+    expect(detectFileKind('a.docx', makeDocx([{ text: 'hi' }]))).toBe('docx');
+    expect(detectFileKind('gbk.txt', makeGbk('第一章 总则'))).toBe('text');
+    expect(detectFileKind('README', utf8('plain words'))).toBe('text');
+    expect(detectFileKind('page', utf8('<!DOCTYPE html><html><body>x</body></html>'))).toBe('html');
+  });
+
+  it('refuses disguised and unsupported files with 415', () => {
+    const cases: Array<[string, Uint8Array]> = [
+      ['image.pdf', makePng()],
+      ['image.txt', makePng()],
+      ['archive.docx', makeZip({ 'notes.txt': 'not word' })],
+      ['tool.txt', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0, 0, 0])],
+      ['doc.txt', makePdf(['hidden pdf'])],
+      ['photo.png', makePng()],
+      ['noext', makePng()],
+    ];
+    for (const [name, bytes] of cases) {
+      expect(() => detectFileKind(name, bytes), name).toThrow(expect.objectContaining({ status: 415 }));
+    }
+  });
+});
+
+describe('parsers', () => {
+  it('decodes GBK text and finds Chinese numbered headings', async () => {
+    const doc = await parseFile(
+      'text',
+      makeGbk('第一章 总则\n本制度适用于全体员工。\n\n一、适用范围\n数据库每日增量备份。'),
+    );
+    expect(texts(doc)).toContain('本制度适用于全体员工。');
+    expect(doc.blocks.filter((b) => b.heading !== undefined).map((b) => [b.text, b.heading])).toEqual([
+      ['第一章 总则', 1],
+      ['一、适用范围', 2],
+    ]);
+    expect(doc.title).toBe('第一章 总则');
+  });
+
+  it('reads Markdown headings, front matter title and fenced code', async () => {
+    const md =
+      '---\ntitle: "Ops Handbook"\n---\n# Backups\nRun them nightly.\n\n```sh\n# not a heading\nbackup --all\n```\n## 1.2 Restore\nTest restores.';
+    const doc = await parseFile('markdown', utf8(md));
+    expect(doc.title).toBe('Ops Handbook');
+    expect(doc.blocks.filter((b) => b.heading).map((b) => b.text)).toEqual(['Backups', '1.2 Restore']);
+    expect(texts(doc)).toContain('# not a heading\nbackup --all');
+  });
+
+  it('keeps only the main text of HTML', async () => {
+    const html = `<html><head><title>Guide</title><style>.x{color:red}</style><script>alert('x')</script></head>
+      <body><nav>Home | About</nav><header>Site header</header>
+      <main><h1>Install</h1><p>Run <b>npm install</b> first.</p><ul><li>Step one</li><li>Step two</li></ul></main>
+      <footer>Copyright</footer></body></html>`;
+    const doc = await parseFile('html', utf8(html));
+    const all = texts(doc);
+    expect(doc.title).toBe('Guide');
+    expect(all).toContain('Run npm install first.');
+    expect(all).toContain('Step two');
+    for (const noise of ['alert', 'color:red', 'Home | About', 'Site header', 'Copyright'])
+      expect(all).not.toContain(noise);
+    expect(doc.blocks[0]).toEqual({ text: 'Install', heading: 1 });
+  });
+
+  it('extracts PDF text with page numbers', async () => {
+    const doc = await parseFile('pdf', makePdf(['Quarterly report\nRevenue grew strongly.', 'Costs (fixed) fell.']));
+    expect(doc.blocks.map((b) => b.page)).toEqual([1, 2]);
+    expect(texts(doc)).toContain('Revenue grew strongly.');
+    expect(texts(doc)).toContain('Costs (fixed) fell.');
+  });
+
+  it('keeps DOCX headings', async () => {
+    const doc = await parseFile(
+      'docx',
+      makeDocx([
+        { text: 'Policy', style: 'Heading1' },
+        { text: 'Everyone signs in.' },
+        { text: 'Scope', style: 'Heading2' },
+      ]),
+    );
+    expect(doc.blocks).toEqual([
+      { text: 'Policy', heading: 1 },
+      { text: 'Everyone signs in.' },
+      { text: 'Scope', heading: 2 },
+    ]);
+  });
+
+  it('fails with a readable reason for broken files', async () => {
+    await expect(parseFile('pdf', utf8('%PDF-1.4\ngarbage without objects'))).rejects.toMatchObject({
+      name: 'IngestError',
+      message: expect.stringMatching(/PDF could not be read/),
+    });
+    await expect(parseFile('docx', makeZip({ 'word/document.xml': '<not-xml' }))).rejects.toMatchObject({
+      name: 'IngestError',
+    });
+    await expect(parseFile('pdf', makePdf(['']))).rejects.toMatchObject({
+      message: expect.stringMatching(/no text layer/),
+    });
+    await expect(parseFile('text', utf8('  \n\n '))).rejects.toMatchObject({ message: 'The file contains no text' });
+  });
+});
