@@ -2,9 +2,13 @@ import { join } from 'node:path';
 import { resolveJwtSecret } from './auth/secret.ts';
 import type { Config } from './config.ts';
 import { type Db, openDatabase } from './db/index.ts';
+import type { Embedder } from './embedder/index.ts';
+import { createLocalEmbedder } from './embedder/local.ts';
 import { buildLlm } from './llm/build.ts';
 import type { ChatClient } from './llm/index.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { buildVectorStore } from './vector-store/build.ts';
+import type { VectorStore } from './vector-store/index.ts';
 
 /** One dependency as /readyz reports it. */
 export interface ReadinessCheck {
@@ -23,6 +27,10 @@ export interface Deps {
   readiness: ReadinessCheck[];
   /** Chat models through ONEAPI; undefined when ONEAPI_BASE_URL is unset (answers are then extractive). */
   chat?: ChatClient;
+  /** Turns text into vectors: ONEAPI when configured, else the built-in local embedder. */
+  embedder: Embedder;
+  /** Vectors of `embedder`'s model: Qdrant when QDRANT_URL is set, else sqlite-vec in the SQLite file. */
+  vectors: VectorStore;
   /** Closes what was opened, in reverse order. */
   close(): Promise<void>;
 }
@@ -49,6 +57,10 @@ export async function buildDeps(config: Config, opts: BuildOptions = {}): Promis
   ];
   const llm = buildLlm(config, logger);
   if (llm.readiness) readiness.push(llm.readiness);
+  const embedder: Embedder = llm.embedder ?? createLocalEmbedder();
+  const vectors = await buildVectorStore(config, db, embedder);
+  closers.push(() => vectors.close());
+  readiness.push({ name: 'vectors', required: true, check: () => vectors.health() });
   return {
     config,
     logger,
@@ -56,6 +68,8 @@ export async function buildDeps(config: Config, opts: BuildOptions = {}): Promis
     jwtSecret: resolveJwtSecret(config),
     readiness,
     chat: llm.chat,
+    embedder,
+    vectors,
     async close() {
       for (const close of closers.reverse()) await close();
     },

@@ -1,0 +1,67 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../db/index.ts';
+import { axis, vectorStoreContract } from './contract.ts';
+import { createSqliteVectorStore } from './sqlite.ts';
+
+function openTemp() {
+  const dir = mkdtempSync(join(tmpdir(), 'cos-vec-'));
+  const db = openDatabase(join(dir, 'test.db'));
+  const dispose = () => {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { db, dispose };
+}
+
+vectorStoreContract('sqlite-vec', async (dimension) => {
+  const { db, dispose } = openTemp();
+  const store = createSqliteVectorStore(db.sqlite, { model: `contract-${randomUUID()}`, dimension });
+  return { store, dispose: async () => dispose() };
+});
+
+describe('sqlite-vec store', () => {
+  it('keeps two models in separate tables of the same file', async () => {
+    const { db, dispose } = openTemp();
+    const a = createSqliteVectorStore(db.sqlite, { model: 'model-a', dimension: 8 });
+    const b = createSqliteVectorStore(db.sqlite, { model: 'model-b', dimension: 4 });
+    await a.upsert([
+      { id: 'c1', vector: axis(0), userId: 'u', kbId: 'k', documentId: 'd', parentId: null, layer: 'child' },
+    ]);
+    expect(await a.count()).toBe(1);
+    expect(await b.count()).toBe(0);
+    dispose();
+  });
+
+  it('scores large candidate sets with the filtered scan, same ranks as direct lookups', async () => {
+    const { db, dispose } = openTemp();
+    const store = createSqliteVectorStore(db.sqlite, { model: 'big', dimension: 8 });
+    const points = Array.from({ length: 1500 }, (_, i) => ({
+      id: `c${i}`,
+      vector: axis(i % 8, (i % 97) / 100),
+      userId: 'u',
+      kbId: 'k',
+      documentId: `d${i % 3}`,
+      parentId: 'p',
+      layer: 'child' as const,
+    }));
+    await store.upsert(points);
+    const wide = await store.search(axis(5), { userId: 'u', kbId: 'k', layer: 'child', parentIds: ['p'] }, 5);
+    const narrow = await store.search(axis(5), { userId: 'u', kbId: 'k', layer: 'child', documentIds: ['d0'] }, 5);
+    const q = axis(5);
+    const cos = (v: Float32Array) => v.reduce((s, x, i) => s + x * q[i], 0);
+    const best = (ps: typeof points) =>
+      ps
+        .map((p) => cos(p.vector))
+        .sort((a, b) => b - a)
+        .slice(0, 5);
+    expect(wide.map((h) => h.score)).toEqual(best(points).map((s) => expect.closeTo(s, 4)));
+    expect(narrow.every((h) => h.documentId === 'd0')).toBe(true);
+    const inD0 = points.filter((p) => p.documentId === 'd0');
+    expect(narrow.map((h) => h.score)).toEqual(best(inD0).map((s) => expect.closeTo(s, 4)));
+    dispose();
+  });
+});
