@@ -1,6 +1,6 @@
+import { createRootApp } from './admin/root.ts';
 import { ConfigError, loadConfig } from './core/config.ts';
 import { buildDeps } from './core/deps.ts';
-import { createApp as createGateway } from './gateway/app.ts';
 import { onShutdown, startServer } from './http/serve.ts';
 
 /**
@@ -18,7 +18,7 @@ try {
   throw err;
 }
 const deps = await buildDeps(config, { service: 'all-in-one' });
-const app = createGateway(deps);
+const app = createRootApp(deps);
 const server = await startServer(app, { port: config.PORT, host: config.HOST });
 deps.logger.info(
   { port: server.port, dataDir: config.DATA_DIR },

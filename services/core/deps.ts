@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { resolveJwtSecret } from './auth/secret.ts';
 import type { Config } from './config.ts';
 import { type Db, openDatabase } from './db/index.ts';
+import { createEventSink } from './events.ts';
 import type { Embedder } from './embedder/index.ts';
 import { createLocalEmbedder } from './embedder/local.ts';
 import { buildLlm } from './llm/build.ts';
@@ -42,9 +43,17 @@ export interface BuildOptions {
 
 /** Opens the database and every port the configuration asks for. */
 export async function buildDeps(config: Config, opts: BuildOptions = {}): Promise<Deps> {
-  const logger = opts.logger ?? createLogger({ level: config.LOG_LEVEL, service: opts.service });
+  // Warnings and errors of a logger built here are also kept in SQLite for the admin console.
+  const events = opts.logger ? undefined : createEventSink();
+  const logger = opts.logger ?? createLogger({ level: config.LOG_LEVEL, service: opts.service, events });
   const db = openDatabase(join(config.DATA_DIR, 'context-os.db'));
-  const closers: Array<() => Promise<void> | void> = [() => db.close()];
+  events?.attach(db);
+  const closers: Array<() => Promise<void> | void> = [
+    () => {
+      events?.detach();
+      db.close();
+    },
+  ];
   const readiness: ReadinessCheck[] = [
     {
       name: 'sqlite',

@@ -29,8 +29,21 @@ export const REDACT_PATHS = [
   'config.REDIS_URL',
 ];
 
-/** A JSON logger that redacts secrets; `destination` lets tests capture lines. */
-export function createLogger(opts: { level?: string; service?: string }, destination?: pino.DestinationStream): Logger {
+/**
+ * A JSON logger that redacts secrets; `destination` lets tests capture lines. `events`, when
+ * given, also receives every warn+ line (see `createEventSink`).
+ */
+export function createLogger(
+  opts: { level?: string; service?: string; events?: pino.DestinationStream },
+  destination?: pino.DestinationStream,
+): Logger {
+  const out = destination ?? pino.destination(1);
+  const stream = opts.events
+    ? pino.multistream([
+        { level: 'trace', stream: out },
+        { level: 'warn', stream: opts.events },
+      ])
+    : out;
   return pino(
     {
       level: opts.level ?? 'info',
@@ -38,6 +51,6 @@ export function createLogger(opts: { level?: string; service?: string }, destina
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    destination,
+    stream,
   );
 }

@@ -1,0 +1,85 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { secureHeaders } from 'hono/secure-headers';
+import type { Deps } from '../core/deps.ts';
+import { AppError } from '../core/errors.ts';
+import { identify } from '../http/auth.ts';
+import { csrfGuard } from '../http/csrf.ts';
+import { requestContext } from '../http/request-context.ts';
+import type { AdminEnv } from './env.ts';
+import { chooseLocale, requireAdminRole, requireLogin } from './middleware.ts';
+import { adminBackupPages } from './routes/admin/backups.tsx';
+import { adminHealthPages } from './routes/admin/health.tsx';
+import { adminJobPages } from './routes/admin/jobs.tsx';
+import { adminUserPages } from './routes/admin/users.tsx';
+import { apiKeyPages } from './routes/api-keys.tsx';
+import { assetRoutes } from './routes/assets.ts';
+import { authPages } from './routes/auth.tsx';
+import { kbPages } from './routes/kbs.tsx';
+import { langRoutes } from './routes/lang.ts';
+import { consoleErrorHandler, consoleNotFound } from './views/error.tsx';
+
+/** Upload forms may carry several files at once. */
+const FILES_PER_REQUEST = 4;
+
+const CSP = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+  baseUri: ["'self'"],
+  objectSrc: ["'none'"],
+};
+
+/** The server-rendered console for end users and admins. Builds the app, nothing else. */
+export function createApp(deps: Deps) {
+  const app = new Hono<AdminEnv>();
+  const maxSize = deps.config.MAX_UPLOAD_MB * 1024 * 1024 * FILES_PER_REQUEST + 64 * 1024;
+
+  app.use(requestContext(deps.logger));
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: CSP,
+      crossOriginResourcePolicy: 'same-origin',
+      referrerPolicy: 'same-origin',
+    }),
+  );
+  app.onError(consoleErrorHandler);
+  app.notFound(consoleNotFound);
+
+  app.get('/healthz', (c) => c.json({ status: 'ok', service: 'admin' }));
+  app.route('/assets', assetRoutes());
+
+  app.use(chooseLocale);
+  app.use(
+    bodyLimit({
+      maxSize,
+      onError: () => {
+        throw new AppError('payload_too_large', `Request is larger than ${maxSize} bytes`, 413);
+      },
+    }),
+  );
+  app.use(identify(deps), csrfGuard({ publicUrl: deps.config.PUBLIC_URL }));
+
+  app.get('/', (c) => c.redirect(c.get('user') ? '/kbs' : '/login', 302));
+  app.route('/', authPages(deps));
+  app.route('/lang', langRoutes());
+
+  for (const path of ['/kbs', '/kbs/*', '/documents/*', '/chat/*', '/notes/*', '/account/*'])
+    app.use(path, requireLogin);
+  app.route('/kbs', kbPages(deps));
+  app.route('/account/api-keys', apiKeyPages(deps));
+
+  app.use('/admin', requireAdminRole);
+  app.use('/admin/*', requireAdminRole);
+  app.get('/admin', (c) => c.redirect('/admin/users', 302));
+  app.route('/admin/users', adminUserPages(deps));
+  app.route('/admin/jobs', adminJobPages(deps));
+  app.route('/admin', adminHealthPages(deps));
+  app.route('/admin/backups', adminBackupPages(deps));
+
+  return app;
+}

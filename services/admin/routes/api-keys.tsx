@@ -1,0 +1,125 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { createApiKey, listApiKeys, type PublicApiKey, revokeApiKey } from '../../core/auth/api-keys.ts';
+import type { Deps } from '../../core/deps.ts';
+import type { AdminContext, AdminEnv } from '../env.ts';
+import { ActionButton, Field, type FieldErrors, fieldErrors } from '../views/form.tsx';
+import { formatTime } from '../views/kb-nav.tsx';
+import { page } from '../views/render.tsx';
+
+const keySchema = z.object({ name: z.string().trim().min(1, 'vRequired').max(100, 'vTooLong') });
+
+function KeysPanel(p: { c: AdminContext; keys: PublicApiKey[]; created?: string; name?: string; errors: FieldErrors }) {
+  const t = p.c.get('t');
+  const locale = p.c.get('locale');
+  return (
+    <div id="keys-panel" class="stack">
+      {p.created && (
+        <div class="alert alert-success" role="status">
+          <p>{t.keyShownOnce}</p>
+          <code class="secret" id="new-key">
+            {p.created}
+          </code>
+        </div>
+      )}
+      <form
+        method="post"
+        action="/account/api-keys"
+        class="card inline-form"
+        hx-post="/account/api-keys"
+        hx-target="#keys-panel"
+        hx-swap="outerHTML"
+      >
+        <Field t={t} label={t.keyName} name="name" value={p.name} error={p.errors.name} required maxlength={100} />
+        <button type="submit" class="primary">
+          {t.keyCreate}
+        </button>
+      </form>
+      {p.keys.length === 0 ? (
+        <p class="empty">{t.keysEmpty}</p>
+      ) : (
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t.keyName}</th>
+                <th scope="col">{t.keyPrefix}</th>
+                <th scope="col">{t.created}</th>
+                <th scope="col">{t.keyLastUsed}</th>
+                <th scope="col">
+                  <span class="visually-hidden">{t.docActions}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {p.keys.map((k) => (
+                <tr>
+                  <td>{k.name}</td>
+                  <td>
+                    <code>{k.prefix}…</code>
+                  </td>
+                  <td>{formatTime(k.createdAt, locale)}</td>
+                  <td>{k.lastUsedAt ? formatTime(k.lastUsedAt, locale) : t.keyNever}</td>
+                  <td>
+                    <ActionButton
+                      action={`/account/api-keys/${k.id}/revoke`}
+                      label={t.keyRevoke}
+                      confirm={t.keyRevokeConfirm}
+                      variant="danger"
+                      target="#keys-panel"
+                    />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** API keys: create (the key is shown once), list, revoke. */
+export function apiKeyPages(deps: Deps) {
+  const render = (
+    c: AdminContext,
+    panel: { created?: string; name?: string; errors?: FieldErrors },
+    status: 200 | 201 | 400 = 200,
+  ) => {
+    const t = c.get('t');
+    const body = (
+      <KeysPanel
+        c={c}
+        keys={listApiKeys(deps.db, c.get('user').id)}
+        errors={panel.errors ?? {}}
+        created={panel.created}
+        name={panel.name}
+      />
+    );
+    if (c.req.header('hx-request') === 'true') return c.html(body, status);
+    return page(
+      c,
+      t.keysTitle,
+      <section class="stack">
+        <h1>{t.keysTitle}</h1>
+        <p class="muted">{t.keysIntro}</p>
+        {body}
+      </section>,
+      status,
+    );
+  };
+
+  return new Hono<AdminEnv>()
+    .get('/', (c) => render(c, {}))
+    .post('/', async (c) => {
+      const body = await c.req.parseBody();
+      const parsed = keySchema.safeParse({ name: body.name });
+      if (!parsed.success) return render(c, { name: String(body.name ?? ''), errors: fieldErrors(parsed.error) }, 400);
+      const { key } = createApiKey(deps.db, c.get('user').id, parsed.data.name);
+      return render(c, { created: key }, 201);
+    })
+    .post('/:id/revoke', (c) => {
+      revokeApiKey(deps.db, c.get('user').id, c.req.param('id'));
+      return render(c, {});
+    });
+}

@@ -1,0 +1,200 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { Deps } from '../../core/deps.ts';
+import { deleteKb } from '../../core/kbs/delete.ts';
+import { createKb, getKb, type KnowledgeBase, listKbs, updateKb } from '../../core/kbs/index.ts';
+import type { AdminContext, AdminEnv } from '../env.ts';
+import { ActionButton, Field, type FieldErrors, fieldErrors } from '../views/form.tsx';
+import { formatTime, KbHeader } from '../views/kb-nav.tsx';
+import { page, redirectTo } from '../views/render.tsx';
+
+const kbSchema = z.object({
+  title: z.string().trim().min(1, 'vRequired').max(200, 'vTooLong'),
+  description: z.string().trim().max(2000, 'vTooLong').default(''),
+});
+
+type Values = { title?: string; description?: string };
+
+function KbForm(p: {
+  c: AdminContext;
+  action: string;
+  values: Values;
+  errors: FieldErrors;
+  submit: string;
+  id: string;
+}) {
+  const t = p.c.get('t');
+  return (
+    <form
+      method="post"
+      action={p.action}
+      class="card stack"
+      id={p.id}
+      hx-post={p.action}
+      hx-target="this"
+      hx-swap="outerHTML"
+    >
+      <Field
+        t={t}
+        label={t.kbTitle}
+        name="title"
+        value={p.values.title}
+        error={p.errors.title}
+        required
+        maxlength={200}
+      />
+      <Field
+        t={t}
+        label={t.kbDescription}
+        name="description"
+        value={p.values.description}
+        error={p.errors.description}
+        multiline
+        rows={3}
+      />
+      <button type="submit" class="primary">
+        {p.submit}
+      </button>
+    </form>
+  );
+}
+
+function KbList({ c, kbs }: { c: AdminContext; kbs: KnowledgeBase[] }) {
+  const t = c.get('t');
+  if (kbs.length === 0) return <p class="empty">{t.kbsEmpty}</p>;
+  return (
+    <ul class="cards" id="kb-list">
+      {kbs.map((kb) => (
+        <li class="card">
+          <h3>
+            <a href={`/kbs/${kb.id}`}>{kb.title}</a>
+          </h3>
+          {kb.description && <p class="muted">{kb.description}</p>}
+          <p class="meta">
+            {t.created}: {formatTime(kb.createdAt, c.get('locale'))}
+          </p>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+const readForm = async (c: AdminContext): Promise<Values> => {
+  const body = await c.req.parseBody();
+  return { title: String(body.title ?? ''), description: String(body.description ?? '') };
+};
+
+/** Knowledge bases: the list with a create form, the settings page (edit, delete). */
+export function kbPages(deps: Deps) {
+  const listPage = (c: AdminContext, values: Values, errors: FieldErrors, status: 200 | 400 = 200) => {
+    const t = c.get('t');
+    return page(
+      c,
+      t.kbsTitle,
+      <div class="split">
+        <section>
+          <h1>{t.kbsTitle}</h1>
+          <KbList c={c} kbs={listKbs(deps.db, c.get('user').id)} />
+        </section>
+        <section aria-labelledby="kb-create-title">
+          <h2 id="kb-create-title">{t.kbCreateTitle}</h2>
+          <KbForm c={c} action="/kbs" id="kb-create" values={values} errors={errors} submit={t.kbCreateButton} />
+        </section>
+      </div>,
+      status,
+    );
+  };
+
+  const editPage = (
+    c: AdminContext,
+    kb: KnowledgeBase,
+    values: Values,
+    errors: FieldErrors,
+    status: 200 | 400 = 200,
+  ) => {
+    const t = c.get('t');
+    return page(
+      c,
+      `${t.kbEditTitle} · ${kb.title}`,
+      <>
+        <KbHeader t={t} kb={kb} tab="settings" />
+        <section class="narrow-left stack">
+          <h2>{t.kbEditTitle}</h2>
+          <KbForm
+            c={c}
+            action={`/kbs/${kb.id}/edit`}
+            id="kb-edit"
+            values={values}
+            errors={errors}
+            submit={t.kbSaveButton}
+          />
+          <ActionButton
+            action={`/kbs/${kb.id}/delete`}
+            label={t.kbDeleteButton}
+            confirm={t.kbDeleteConfirm}
+            variant="danger"
+          />
+        </section>
+      </>,
+      status,
+    );
+  };
+
+  return new Hono<AdminEnv>()
+    .get('/', (c) => listPage(c, {}, {}))
+    .post('/', async (c) => {
+      const values = await readForm(c);
+      const parsed = kbSchema.safeParse(values);
+      if (!parsed.success) {
+        const errors = fieldErrors(parsed.error);
+        if (c.req.header('hx-request') === 'true') {
+          return c.html(
+            <KbForm
+              c={c}
+              action="/kbs"
+              id="kb-create"
+              values={values}
+              errors={errors}
+              submit={c.get('t').kbCreateButton}
+            />,
+            400,
+          );
+        }
+        return listPage(c, values, errors, 400);
+      }
+      const kb = createKb(deps.db, c.get('user').id, parsed.data);
+      return redirectTo(c, `/kbs/${kb.id}`);
+    })
+    .get('/:kbId/edit', (c) => {
+      const kb = getKb(deps.db, c.get('user').id, c.req.param('kbId'));
+      return editPage(c, kb, kb, {});
+    })
+    .post('/:kbId/edit', async (c) => {
+      const kb = getKb(deps.db, c.get('user').id, c.req.param('kbId'));
+      const values = await readForm(c);
+      const parsed = kbSchema.safeParse(values);
+      if (!parsed.success) {
+        const errors = fieldErrors(parsed.error);
+        if (c.req.header('hx-request') === 'true') {
+          return c.html(
+            <KbForm
+              c={c}
+              action={`/kbs/${kb.id}/edit`}
+              id="kb-edit"
+              values={values}
+              errors={errors}
+              submit={c.get('t').kbSaveButton}
+            />,
+            400,
+          );
+        }
+        return editPage(c, kb, values, errors, 400);
+      }
+      updateKb(deps.db, c.get('user').id, kb.id, parsed.data);
+      return redirectTo(c, `/kbs/${kb.id}`);
+    })
+    .post('/:kbId/delete', async (c) => {
+      await deleteKb(deps, c.get('user').id, c.req.param('kbId'));
+      return redirectTo(c, '/kbs');
+    });
+}
