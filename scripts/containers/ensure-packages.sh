@@ -5,7 +5,10 @@ need=()
 for cmd in podman runc podman-compose docker-compose debootstrap; do
   command -v "$cmd" >/dev/null 2>&1 || need+=("$cmd")
 done
+# catatonit backs `init: true`; netavark and aardvark-dns give compose networks their DNS.
 [ -e /usr/libexec/podman/catatonit ] || need+=(catatonit)
+[ -e /usr/lib/podman/netavark ] || need+=(netavark)
+[ -e /usr/lib/podman/aardvark-dns ] || need+=(aardvark-dns)
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "[containers] installing: ${need[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
