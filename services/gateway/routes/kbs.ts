@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { assertKnownModel } from '../../core/chat/models.ts';
 import type { Deps } from '../../core/deps.ts';
 import { deleteKb } from '../../core/kbs/delete.ts';
 import { createKb, getKb, listKbs, updateKb } from '../../core/kbs/index.ts';
@@ -18,13 +19,18 @@ const patchBody = z
 export function kbRoutes(deps: Deps) {
   return new Hono<AppEnv>()
     .get('/', (c) => c.json({ items: listKbs(deps.db, c.get('user').id) }))
-    .post('/', validate('json', createBody), (c) =>
-      c.json({ kb: createKb(deps.db, c.get('user').id, c.req.valid('json')) }, 201),
-    )
+    .post('/', validate('json', createBody), async (c) => {
+      const body = c.req.valid('json');
+      if (body.chatModel) await assertKnownModel(deps, body.chatModel);
+      return c.json({ kb: createKb(deps.db, c.get('user').id, body) }, 201);
+    })
     .get('/:kbId', (c) => c.json({ kb: getKb(deps.db, c.get('user').id, c.req.param('kbId')) }))
-    .patch('/:kbId', validate('json', patchBody), (c) =>
-      c.json({ kb: updateKb(deps.db, c.get('user').id, c.req.param('kbId'), c.req.valid('json')) }),
-    )
+    .patch('/:kbId', validate('json', patchBody), async (c) => {
+      const body = c.req.valid('json');
+      getKb(deps.db, c.get('user').id, c.req.param('kbId'));
+      if (body.chatModel) await assertKnownModel(deps, body.chatModel);
+      return c.json({ kb: updateKb(deps.db, c.get('user').id, c.req.param('kbId'), body) });
+    })
     .delete('/:kbId', async (c) => {
       await deleteKb(deps, c.get('user').id, c.req.param('kbId'));
       return c.body(null, 204);

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { createApp } from './app.ts';
+import { createMockState } from './state.ts';
+
+const cosine = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * (b[i] ?? 0), 0);
+
+describe('mock ONEAPI', () => {
+  it('gives similar texts similar vectors, deterministically', async () => {
+    const app = createApp({ dimension: 64 });
+    const res = await app.request('/v1/embeddings', {
+      method: 'POST',
+      body: JSON.stringify({
+        model: 'm',
+        input: ['the cat sat on the mat', 'a cat sat on a mat', 'quarterly revenue grew'],
+      }),
+    });
+    const { data } = (await res.json()) as { data: Array<{ embedding: number[] }> };
+    const [a, b, c] = data.map((d) => d.embedding) as [number[], number[], number[]];
+    expect(a).toHaveLength(64);
+    expect(cosine(a, b)).toBeGreaterThan(cosine(a, c) + 0.3);
+  });
+
+  it('requires the key when configured and records the header', async () => {
+    const state = createMockState({ key: 'sk-k' });
+    const app = createApp({ state });
+    expect((await app.request('/v1/models')).status).toBe(401);
+    const ok = await app.request('/v1/models', { headers: { authorization: 'Bearer sk-k' } });
+    expect(ok.status).toBe(200);
+    expect(state.requests.map((r) => r.authorization)).toEqual([undefined, 'Bearer sk-k']);
+  });
+
+  it('quotes the first numbered passage of the prompt', async () => {
+    const app = createApp();
+    const res = await app.request('/v1/chat/completions', {
+      method: 'POST',
+      body: JSON.stringify({
+        model: 'gpt-4o-mini',
+        messages: [
+          { role: 'user', content: 'Context:\n[1] Cats purr when content.\n[2] Dogs bark.\n\nQuestion: why?' },
+        ],
+      }),
+    });
+    const body = (await res.json()) as { choices: Array<{ message: { content: string } }> };
+    expect(body.choices[0]?.message.content).toContain('"Cats purr when content."');
+  });
+
+  it('injects failures, delays and downtime through /__control', async () => {
+    const app = createApp();
+    await app.request('/__control', { method: 'POST', body: JSON.stringify({ failNext: 1, failStatus: 429 }) });
+    expect((await app.request('/v1/models')).status).toBe(429);
+    expect((await app.request('/v1/models')).status).toBe(200);
+    await app.request('/__control', { method: 'POST', body: JSON.stringify({ down: true }) });
+    expect((await app.request('/v1/models')).status).toBe(503);
+    expect((await app.request('/healthz')).status).toBe(200);
+  });
+});
