@@ -8,6 +8,10 @@ import { createEventSink } from './events.ts';
 import { buildLlm } from './llm/build.ts';
 import type { ChatClient } from './llm/index.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { createIngestQueue } from './queue/create.ts';
+import type { IngestQueue } from './queue/index.ts';
+import type { FileStorage } from './storage/index.ts';
+import { createLocalStorage } from './storage/local.ts';
 import { buildVectorStore } from './vector-store/build.ts';
 import type { VectorStore } from './vector-store/index.ts';
 
@@ -32,6 +36,10 @@ export interface Deps {
   embedder: Embedder;
   /** Vectors of `embedder`'s model: Qdrant when QDRANT_URL is set, else sqlite-vec in the SQLite file. */
   vectors: VectorStore;
+  /** Ingest jobs: BullMQ when REDIS_URL is set, else in-process. */
+  queue: IngestQueue;
+  /** Uploaded files under FILES_DIR. */
+  storage: FileStorage;
   /** Closes what was opened, in reverse order. */
   close(): Promise<void>;
 }
@@ -70,6 +78,11 @@ export async function buildDeps(config: Config, opts: BuildOptions = {}): Promis
   const vectors = await buildVectorStore(config, db, embedder);
   closers.push(() => vectors.close());
   readiness.push({ name: 'vectors', required: true, check: () => vectors.health() });
+  const storage = createLocalStorage(config.FILES_DIR);
+  readiness.push({ name: 'files', required: true, check: () => storage.health() });
+  const queue = createIngestQueue(config, logger);
+  closers.push(() => queue.close());
+  if (queue.kind === 'bullmq') readiness.push({ name: 'redis', required: true, check: () => queue.health() });
   return {
     config,
     logger,
@@ -79,6 +92,8 @@ export async function buildDeps(config: Config, opts: BuildOptions = {}): Promis
     chat: llm.chat,
     embedder,
     vectors,
+    queue,
+    storage,
     async close() {
       for (const close of closers.reverse()) await close();
     },

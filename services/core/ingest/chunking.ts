@@ -1,0 +1,173 @@
+import { countTokens } from '../text/tokenize.ts';
+import type { Block } from './parsers/types.ts';
+import { hardSplit, splitSentences } from './sentences.ts';
+
+/** Chunk sizes in approximate LLM tokens (`countTokens`). */
+export const CHUNKING = {
+  parentMin: 800,
+  parentTarget: 1000,
+  parentMax: 1200,
+  childTarget: 280,
+  childMax: 350,
+  childOverlap: 50,
+};
+
+export interface ChildDraft {
+  position: number;
+  content: string;
+  tokenCount: number;
+  page: number | null;
+}
+
+export interface ParentDraft {
+  position: number;
+  /** The heading path of the section it starts in, e.g. "Handbook > Backups". */
+  heading: string | null;
+  page: number | null;
+  content: string;
+  tokenCount: number;
+  children: ChildDraft[];
+}
+
+interface Unit {
+  text: string;
+  tokens: number;
+  page: number | null;
+  heading: string | null;
+  isHeading: boolean;
+}
+
+/** Paragraphs tagged with their heading path; a paragraph over `parentMax` is cut by sentences. */
+function toUnits(blocks: Block[]): Unit[][] {
+  const sections: Unit[][] = [];
+  const path: Array<{ level: number; text: string }> = [];
+  let current: Unit[] = [];
+  for (const block of blocks) {
+    if (block.heading !== undefined) {
+      while (path.length > 0 && (path.at(-1)?.level ?? 0) >= block.heading) path.pop();
+      path.push({ level: block.heading, text: block.text.replace(/\s+/g, ' ').slice(0, 120) });
+      if (current.length > 0) sections.push(current);
+      current = [];
+    }
+    const heading = path.length > 0 ? path.map((p) => p.text).join(' > ') : null;
+    const page = block.page ?? null;
+    const tokens = countTokens(block.text);
+    const isHeading = block.heading !== undefined;
+    if (tokens <= CHUNKING.parentMax) current.push({ text: block.text, tokens, page, heading, isHeading });
+    else
+      for (const text of packSentences(block.text, CHUNKING.parentTarget)) {
+        current.push({ text, tokens: countTokens(text), page, heading, isHeading });
+      }
+  }
+  if (current.length > 0) sections.push(current);
+  return sections;
+}
+
+/** Packs sentences into pieces of about `target` tokens. */
+function packSentences(text: string, target: number): string[] {
+  const out: string[] = [];
+  let buf = '';
+  let tokens = 0;
+  for (const sentence of splitSentences(text).flatMap((s) => (countTokens(s) > target ? hardSplit(s, target) : [s]))) {
+    const t = countTokens(sentence);
+    if (tokens + t > target && buf.trim()) {
+      out.push(buf.trim());
+      buf = '';
+      tokens = 0;
+    }
+    buf += sentence;
+    tokens += t;
+  }
+  if (buf.trim()) out.push(buf.trim());
+  return out;
+}
+
+/**
+ * Sections first, then size: a section that does not fit starts a new parent (headings
+ * alone never stand as a parent), small neighbours merge up to `parentMin`, and no parent
+ * grows past `parentMax`.
+ */
+function groupParents(sections: Unit[][]): Unit[][] {
+  const parents: Unit[][] = [];
+  let current: Unit[] = [];
+  let tokens = 0;
+  const close = () => {
+    if (current.length > 0) parents.push(current);
+    current = [];
+    tokens = 0;
+  };
+  for (const section of sections) {
+    const sectionTokens = section.reduce((n, u) => n + u.tokens, 0);
+    const onlyHeadings = current.every((u) => u.isHeading);
+    if (tokens + sectionTokens > CHUNKING.parentMax && !onlyHeadings) close();
+    for (const unit of section) {
+      if (tokens + unit.tokens > CHUNKING.parentMax || (tokens >= CHUNKING.parentTarget && current.length > 0)) close();
+      current.push(unit);
+      tokens += unit.tokens;
+    }
+    if (tokens >= CHUNKING.parentMin) close();
+  }
+  close();
+  return parents;
+}
+
+/** Sentence-aligned children of about `childTarget` tokens; each repeats the tail of the previous. */
+function splitChildren(units: Unit[]): Array<{ content: string; tokens: number; page: number | null }> {
+  const sentences = units.flatMap((u) =>
+    splitSentences(`${u.text}\n\n`)
+      .flatMap((s) => (countTokens(s) > CHUNKING.childMax ? hardSplit(s, CHUNKING.childTarget) : [s]))
+      .map((text) => ({ text, tokens: countTokens(text), page: u.page })),
+  );
+  const children: Array<{ content: string; tokens: number; page: number | null }> = [];
+  let start = 0;
+  while (start < sentences.length) {
+    let end = start;
+    let tokens = 0;
+    while (end < sentences.length) {
+      const t = sentences[end]?.tokens ?? 0;
+      if (end > start && (tokens + t > CHUNKING.childMax || tokens >= CHUNKING.childTarget)) break;
+      tokens += t;
+      end++;
+    }
+    const slice = sentences.slice(start, end);
+    children.push({
+      content: slice
+        .map((s) => s.text)
+        .join('')
+        .trim(),
+      tokens,
+      page: slice[0]?.page ?? null,
+    });
+    if (end >= sentences.length) break;
+    let overlapStart = end;
+    let overlap = 0;
+    while (overlapStart - 1 > start && overlap + (sentences[overlapStart - 1]?.tokens ?? 0) <= CHUNKING.childOverlap) {
+      overlapStart--;
+      overlap += sentences[overlapStart]?.tokens ?? 0;
+    }
+    start = overlapStart;
+  }
+  return children;
+}
+
+/** Parent and child chunks of a parsed document, structure first, then size. */
+export function chunkDocument(blocks: Block[]): ParentDraft[] {
+  let childPosition = 0;
+  return groupParents(toUnits(blocks)).map((units, position) => {
+    const content = units.map((u) => u.text).join('\n\n');
+    const children = splitChildren(units).map((c) => ({
+      position: childPosition++,
+      content: c.content,
+      tokenCount: c.tokens,
+      page: c.page,
+    }));
+    return {
+      position,
+      heading: (units.find((u) => !u.isHeading) ?? units[0])?.heading ?? null,
+      page: units[0]?.page ?? null,
+      content,
+      tokenCount: countTokens(content),
+      children,
+    };
+  });
+}
