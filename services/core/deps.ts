@@ -1,11 +1,12 @@
 import { join } from 'node:path';
 import { resolveJwtSecret } from './auth/secret.ts';
+import { type Cache, createCache } from './cache/index.ts';
 import type { Config } from './config.ts';
 import { type Db, openDatabase } from './db/index.ts';
 import type { Embedder } from './embedder/index.ts';
 import { createLocalEmbedder } from './embedder/local.ts';
 import { createEventSink } from './events.ts';
-import { buildLlm } from './llm/build.ts';
+import { buildLlm, resolveEmbeddingDimension } from './llm/build.ts';
 import type { ChatClient } from './llm/index.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createIngestQueue } from './queue/create.ts';
@@ -36,6 +37,8 @@ export interface Deps {
   embedder: Embedder;
   /** Vectors of `embedder`'s model: Qdrant when QDRANT_URL is set, else sqlite-vec in the SQLite file. */
   vectors: VectorStore;
+  /** Query embeddings and search results: in-process LRU, plus Redis when REDIS_URL is set. */
+  cache: Cache;
   /** Ingest jobs: BullMQ when REDIS_URL is set, else in-process. */
   queue: IngestQueue;
   /** Uploaded files under FILES_DIR. */
@@ -74,10 +77,14 @@ export async function buildDeps(config: Config, opts: BuildOptions = {}): Promis
   ];
   const llm = buildLlm(config, logger);
   if (llm.readiness) readiness.push(llm.readiness);
+  if (llm.embedder) await resolveEmbeddingDimension(llm.embedder, db);
   const embedder: Embedder = llm.embedder ?? createLocalEmbedder();
   const vectors = await buildVectorStore(config, db, embedder);
   closers.push(() => vectors.close());
   readiness.push({ name: 'vectors', required: true, check: () => vectors.health() });
+  const cache = createCache(config, logger);
+  closers.push(() => cache.close());
+  if (cache.kind !== 'memory') readiness.push({ name: 'cache', required: false, check: () => cache.health() });
   const storage = createLocalStorage(config.FILES_DIR);
   readiness.push({ name: 'files', required: true, check: () => storage.health() });
   const queue = createIngestQueue(config, logger);
@@ -92,6 +99,7 @@ export async function buildDeps(config: Config, opts: BuildOptions = {}): Promis
     chat: llm.chat,
     embedder,
     vectors,
+    cache,
     queue,
     storage,
     async close() {

@@ -20,6 +20,8 @@ export interface OneApiEmbedderOptions {
 export interface OneApiEmbedder extends Embedder {
   /** Embeds one probe text if needed and returns the dimension. */
   ensureDimension(): Promise<number>;
+  /** Adopts a dimension known from elsewhere (a stored index) when none is set yet. */
+  assumeDimension(dimension: number): void;
 }
 
 function normalise(values: number[]): Float32Array {
@@ -78,6 +80,9 @@ export function createOneApiEmbedder(opts: OneApiEmbedderOptions): OneApiEmbedde
       for (let i = 0; i < cleaned.length; i += batchSize) batches.push(cleaned.slice(i, i + batchSize));
       const results = await Promise.all(batches.map(embedBatch));
       return results.flat();
+    },
+    assumeDimension(known) {
+      if (dimension === 0) dimension = known;
     },
     async ensureDimension() {
       if (dimension === 0) await embedder.embed(['dimension probe']);

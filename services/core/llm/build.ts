@@ -1,4 +1,5 @@
 import type { Config } from '../config.ts';
+import type { Db } from '../db/index.ts';
 import type { ReadinessCheck } from '../deps.ts';
 import { createOneApiEmbedder, type OneApiEmbedder } from '../embedder/oneapi.ts';
 import type { Logger } from '../logger.ts';
@@ -30,4 +31,24 @@ export function buildLlm(config: Config, logger: Logger): LlmParts {
     dimension: config.EMBEDDING_DIMENSION,
   });
   return { chat, embedder, readiness: { name: 'oneapi', required: false, check: () => chat.health() } };
+}
+
+/**
+ * Gives the ONEAPI embedder its dimension before a vector store is built for it: from
+ * EMBEDDING_DIMENSION, else from the stored index of that model, else by asking the gateway once.
+ */
+export async function resolveEmbeddingDimension(embedder: OneApiEmbedder, db: Db): Promise<void> {
+  if (embedder.dimension > 0) return;
+  const row = db.sqlite.prepare('SELECT dimension FROM embedding_indexes WHERE model = ?').get(embedder.model) as
+    | { dimension: number }
+    | undefined;
+  if (row) return embedder.assumeDimension(row.dimension);
+  try {
+    await embedder.ensureDimension();
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    throw new Error(
+      `EMBEDDING_DIMENSION: not set and ONEAPI could not be asked for the dimension of ${embedder.model} (${why}); set it or start ONEAPI first`,
+    );
+  }
 }
