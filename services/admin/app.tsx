@@ -15,8 +15,10 @@ import { adminUserPages } from './routes/admin/users.tsx';
 import { apiKeyPages } from './routes/api-keys.tsx';
 import { assetRoutes } from './routes/assets.ts';
 import { authPages } from './routes/auth.tsx';
+import { chatPages } from './routes/chat.tsx';
 import { kbPages } from './routes/kbs.tsx';
 import { langRoutes } from './routes/lang.ts';
+import { notePages } from './routes/notes.tsx';
 import { consoleErrorHandler, consoleNotFound } from './views/error.tsx';
 
 /** Upload forms may carry several files at once. */
@@ -72,6 +74,8 @@ export function createApp(deps: Deps) {
     app.use(path, requireLogin);
   app.route('/kbs', kbPages(deps));
   app.route('/account/api-keys', apiKeyPages(deps));
+  app.route('/', notePages(deps));
+  app.route('/', chatPages(deps));
 
   app.use('/admin', requireAdminRole);
   app.use('/admin/*', requireAdminRole);

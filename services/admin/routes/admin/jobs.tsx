@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { Deps } from '../../../core/deps.ts';
-import type { FailedJob, IngestQueue } from '../../../core/queue/index.ts';
+import type { FailedJob } from '../../../core/queue/index.ts';
 import { documentStatusCounts } from '../../../core/stats.ts';
 import type { AdminContext, AdminEnv } from '../../env.ts';
 import { AdminHeader } from '../../views/admin-nav.tsx';
@@ -8,8 +8,6 @@ import { ActionButton } from '../../views/form.tsx';
 import { formatTime } from '../../views/kb-nav.tsx';
 import { page } from '../../views/render.tsx';
 import { StatusBadge } from '../../views/status.tsx';
-
-const queueOf = (deps: Deps): IngestQueue | undefined => (deps as Deps & { queue?: IngestQueue }).queue;
 
 function FailedTable({ c, jobs }: { c: AdminContext; jobs: FailedJob[] }) {
   const t = c.get('t');
@@ -50,8 +48,8 @@ export function adminJobPages(deps: Deps) {
     .get('/', async (c) => {
       const t = c.get('t');
       const docs = documentStatusCounts(deps.db);
-      const queue = queueOf(deps);
-      const [queueCounts, failed] = queue ? await Promise.all([queue.counts(), queue.failedJobs(50)]) : [undefined, []];
+      const queue = deps.queue;
+      const [queueCounts, failed] = await Promise.all([queue.counts(), queue.failedJobs(50)]);
       return page(
         c,
         t.adminJobs,
@@ -69,7 +67,7 @@ export function adminJobPages(deps: Deps) {
             </ul>
             {queueCounts && (
               <p class="muted">
-                {queue?.kind}:{' '}
+                {queue.kind}:{' '}
                 {Object.entries(queueCounts)
                   .map(([k, v]) => `${k} ${v}`)
                   .join(' · ')}
@@ -82,8 +80,7 @@ export function adminJobPages(deps: Deps) {
       );
     })
     .post('/:documentId/retry', async (c) => {
-      const queue = queueOf(deps);
-      if (queue) await queue.retry(c.req.param('documentId'));
+      await deps.queue.retry(c.req.param('documentId'));
       if (c.req.header('hx-request') === 'true') {
         c.header('HX-Redirect', '/admin/jobs');
         return c.body(null, 204);

@@ -1,0 +1,66 @@
+import type { Citation, StoredMessage } from '../../core/chat/types.ts';
+import type { Dict } from '../i18n/index.ts';
+
+/** The link to the cited passage, highlighted on the document page. */
+export const citationHref = (c: Pick<Citation, 'documentId' | 'childId'>) =>
+  `/documents/${c.documentId}?passage=${encodeURIComponent(c.childId)}#chunk-${c.childId}`;
+
+/** Answer text with its `[n]` markers turned into links to the cited passages. */
+function AnswerText({ content, citations }: { content: string; citations: Citation[] }) {
+  const byIndex = new Map(citations.map((c) => [c.index, c]));
+  const parts = content.split(/(\[\d+\])/);
+  return (
+    <p class="content">
+      {parts.map((part) => {
+        const n = /^\[(\d+)\]$/.exec(part);
+        const cited = n ? byIndex.get(Number(n[1])) : undefined;
+        return cited ? (
+          <a href={citationHref(cited)} class="cite" title={cited.fileName}>
+            {part}
+          </a>
+        ) : (
+          part
+        );
+      })}
+    </p>
+  );
+}
+
+/** One message of a conversation; an assistant message lists its sources. */
+export function MessageView({
+  t,
+  message,
+}: {
+  t: Dict;
+  message: Pick<StoredMessage, 'role' | 'content' | 'citations'>;
+}) {
+  if (message.role === 'user') {
+    return (
+      <div class="message message-user">
+        <div class="who">{t.chatYou}</div>
+        <p class="content">{message.content}</p>
+      </div>
+    );
+  }
+  return (
+    <div class="message message-assistant">
+      <div class="who">{t.chatAssistant}</div>
+      <AnswerText content={message.content} citations={message.citations} />
+      {message.citations.length > 0 && (
+        <details class="sources" open>
+          <summary>{t.chatSources}</summary>
+          <ol class="citations">
+            {message.citations.map((c) => (
+              <li value={c.index}>
+                <a href={citationHref(c)} class="citation-link">
+                  {c.fileName}
+                </a>{' '}
+                <span class="muted">— {c.quote.length > 140 ? `${c.quote.slice(0, 140)}…` : c.quote}</span>
+              </li>
+            ))}
+          </ol>
+        </details>
+      )}
+    </div>
+  );
+}
