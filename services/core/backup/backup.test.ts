@@ -8,7 +8,7 @@ import { authenticate, registerUser } from '../auth/users.ts';
 import { loadConfig } from '../config.ts';
 import { openDatabase } from '../db/index.ts';
 import { createKb, listKbs } from '../kbs/index.ts';
-import { createBackup, listBackups, restoreBackup } from './index.ts';
+import { createBackup, listBackups, pruneBackups, restoreBackup } from './index.ts';
 
 let deps: TestDeps;
 let scratch: string;
@@ -79,5 +79,16 @@ describe('backup and restore', () => {
 
     await expect(restoreBackup(restoreConfig(target), archive)).rejects.toMatchObject({ code: 'bad_request' });
     expect(readdirSync(target)).toEqual([]);
+  });
+});
+
+describe('pruneBackups', () => {
+  it('keeps only the newest archives', async () => {
+    const first = await createBackup(deps.config, { now: new Date('2026-01-01T00:00:00Z') });
+    const second = await createBackup(deps.config, { now: new Date('2026-01-02T00:00:00Z') });
+    const third = await createBackup(deps.config, { now: new Date('2026-01-03T00:00:00Z') });
+
+    expect(await pruneBackups(deps.config, 2)).toEqual([first.name]);
+    expect((await listBackups(deps.config)).map((b) => b.name)).toEqual([third.name, second.name]);
   });
 });

@@ -105,6 +105,13 @@ export async function createBackup(
   }
 }
 
+/** Deletes all but the newest `keep` archives in BACKUP_DIR; returns the names removed. */
+export async function pruneBackups(config: Pick<BackupConfig, 'BACKUP_DIR'>, keep: number): Promise<string[]> {
+  const old = (await listBackups(config)).slice(Math.max(0, keep));
+  for (const backup of old) await rm(backup.path, { force: true });
+  return old.map((b) => b.name);
+}
+
 /** The archives in BACKUP_DIR, newest first. */
 export async function listBackups(config: Pick<BackupConfig, 'BACKUP_DIR'>): Promise<BackupInfo[]> {
   if (!existsSync(config.BACKUP_DIR)) return [];
