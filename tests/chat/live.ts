@@ -1,0 +1,75 @@
+import { createApp } from '../../services/gateway/app.ts';
+import { type RunningServer, startServer } from '../../services/http/serve.ts';
+import type { TestDeps } from '../helpers/deps.ts';
+
+export interface LiveResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON shapes
+  json: any;
+  ms: number;
+}
+
+/** One server-sent event as a client sees it. */
+export interface SseEvent {
+  event: string;
+  data: string;
+}
+
+/** Parses an SSE body into events; comment lines (keep-alives) are counted separately. */
+export function parseSse(text: string): { events: SseEvent[]; comments: number } {
+  const events: SseEvent[] = [];
+  let comments = 0;
+  for (const block of text.split(/\n\n/)) {
+    if (!block.trim()) continue;
+    let event = 'message';
+    const data: string[] = [];
+    for (const line of block.split('\n')) {
+      if (line.startsWith(':')) comments += 1;
+      else if (line.startsWith('event:')) event = line.slice(6).trim();
+      else if (line.startsWith('data:')) data.push(line.slice(5).trimStart());
+    }
+    if (data.length > 0) events.push({ event, data: data.join('\n') });
+  }
+  return { events, comments };
+}
+
+/** The gateway over real HTTP on a free port, with a small JSON client. */
+export async function startGateway(deps: TestDeps) {
+  const server: RunningServer = await startServer(createApp(deps), { port: 0, host: '127.0.0.1' });
+  const url = `http://127.0.0.1:${server.port}`;
+  const call = async (
+    method: string,
+    path: string,
+    opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<LiveResponse> => {
+    const started = performance.now();
+    const headers: Record<string, string> = { ...opts.headers };
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    if (opts.body !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetch(`${url}${path}`, {
+      method,
+      headers,
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    });
+    const text = await res.text();
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    return { status: res.status, headers: res.headers, text, json, ms: performance.now() - started };
+  };
+  return {
+    url,
+    call,
+    async register(email: string) {
+      const r = await call('POST', '/api/auth/register', { body: { email, password: 'correct horse battery' } });
+      if (r.status !== 201) throw new Error(`register failed: ${r.status} ${r.text}`);
+      return { token: r.json.token as string, userId: r.json.user.id as string };
+    },
+    stop: () => server.stop(200),
+  };
+}

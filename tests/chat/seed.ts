@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import { tables } from '../../services/core/db/index.ts';
+import type { Deps } from '../../services/core/deps.ts';
+import { segmentForIndex } from '../../services/core/text/tokenize.ts';
+import type { VectorPoint } from '../../services/core/vector-store/index.ts';
+
+export interface SeedDocument {
+  fileName: string;
+  summary: string;
+  sections: Array<{ heading: string; passages: string[] }>;
+}
+
+/**
+ * Writes an already-indexed document (rows, full text and vectors of all three layers) so chat
+ * tests meet retrieval without waiting for a parse; the upload path is covered end to end elsewhere.
+ */
+export async function seedDocument(deps: Deps, userId: string, kbId: string, doc: SeedDocument): Promise<string> {
+  const documentId = randomUUID();
+  deps.db.orm
+    .insert(tables.documents)
+    .values({
+      id: documentId,
+      userId,
+      kbId,
+      fileName: doc.fileName,
+      mimeType: 'text/markdown',
+      size: 1,
+      sha256: randomUUID(),
+      storageKey: `seed/${documentId}`,
+      status: 'completed',
+      progress: 100,
+      summary: doc.summary,
+      embeddingModel: deps.embedder.model,
+    })
+    .run();
+  const rows: Array<typeof tables.chunks.$inferInsert> = [
+    { id: randomUUID(), userId, kbId, documentId, layer: 'document', position: 0, content: doc.summary },
+  ];
+  doc.sections.forEach((section, i) => {
+    const parentId = randomUUID();
+    const content = `${section.heading}\n${section.passages.join('\n')}`;
+    rows.push({
+      id: parentId,
+      userId,
+      kbId,
+      documentId,
+      layer: 'parent',
+      position: i,
+      heading: section.heading,
+      content,
+    });
+    section.passages.forEach((passage, j) => {
+      rows.push({
+        id: randomUUID(),
+        userId,
+        kbId,
+        documentId,
+        parentId,
+        layer: 'child',
+        position: j,
+        content: passage,
+      });
+    });
+  });
+  deps.db.orm.insert(tables.chunks).values(rows).run();
+  const fts = deps.db.sqlite.prepare(
+    'INSERT INTO chunks_fts (content, chunk_id, kb_id, document_id, parent_id, layer) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+  for (const r of rows) fts.run(segmentForIndex(r.content), r.id, kbId, documentId, r.parentId ?? null, r.layer);
+  const vectors = await deps.embedder.embed(rows.map((r) => r.content));
+  const points: VectorPoint[] = rows.map((r, i) => ({
+    id: r.id,
+    vector: vectors[i] ?? new Float32Array(deps.embedder.dimension),
+    userId,
+    kbId,
+    documentId,
+    parentId: r.parentId ?? null,
+    layer: r.layer,
+  }));
+  await deps.vectors.upsert(points);
+  return documentId;
+}
+
+export const CATS: SeedDocument = {
+  fileName: 'cats.md',
+  summary: 'A guide to domestic cats: behaviour, purring, sleep and feeding.',
+  sections: [
+    {
+      heading: 'Purring',
+      passages: [
+        'Cats purr when they are content, and also to soothe themselves when stressed.',
+        'The purr comes from rapid twitching of the laryngeal muscles.',
+      ],
+    },
+    { heading: 'Sleep', passages: ['Adult cats sleep between twelve and sixteen hours a day.'] },
+  ],
+};
+
+export const VOLCANOES: SeedDocument = {
+  fileName: '火山.md',
+  summary: '关于火山的资料：火山喷发的原因、岩浆和火山灰。',
+  sections: [
+    {
+      heading: '喷发',
+      passages: ['火山喷发是因为地下岩浆的压力超过了地壳的承受能力。', '火山灰可以随风飘到数千公里之外。'],
+    },
+  ],
+};
