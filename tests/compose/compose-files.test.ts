@@ -1,0 +1,169 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import {
+  type ComposeService,
+  envOf,
+  hasLiteralSecret,
+  loadCompose,
+  mebibytes,
+  ROOT,
+  readText,
+  SECRET_KEY,
+} from './load.ts';
+
+const FILES = ['docker-compose.single.yml', 'docker-compose.hybrid.yml', 'compose/aliyun-oneapi.yml'];
+const OWN_IMAGES = /^\$\{(APP_IMAGE|MOCK_ONEAPI_IMAGE):-[^}]+\}$/;
+const THIRD_PARTY = /^\$\{[A-Z_]+_IMAGE:-([a-z0-9./-]+):([\w.-]+)\}$/;
+
+const entries = (file: string) => Object.entries(loadCompose(file).services);
+const isDefault = (s: ComposeService) => !s.profiles || s.profiles.length === 0;
+const total = (services: ComposeService[]) => services.reduce((sum, s) => sum + mebibytes(s.mem_limit), 0);
+
+describe.each(FILES)('%s', (file) => {
+  it('gives every service a health check', () => {
+    for (const [name, service] of entries(file)) {
+      expect(service.healthcheck?.test, `${name} has no health check`).toBeTruthy();
+      expect(service.healthcheck?.disable, name).not.toBe(true);
+    }
+  });
+
+  it('pins third-party images to a version and lets a variable override every image', () => {
+    for (const [name, service] of entries(file)) {
+      const image = service.image ?? '';
+      if (OWN_IMAGES.test(image)) continue;
+      const m = THIRD_PARTY.exec(image);
+      expect(m, `${name}: ${image} is not \${VAR:-repo:tag}`).not.toBeNull();
+      expect(m?.[2], `${name} uses latest`).not.toMatch(/^(latest|stable|main)$/);
+    }
+  });
+
+  it('writes no secret into the file', () => {
+    for (const [name, service] of entries(file)) {
+      for (const [key, value] of Object.entries(envOf(service))) {
+        if (SECRET_KEY.test(key)) expect(hasLiteralSecret(value), `${name}.${key}=${value}`).toBe(false);
+      }
+      const args = Array.isArray(service.command) ? service.command : [];
+      const pass = args.indexOf('--requirepass');
+      if (pass >= 0) expect(hasLiteralSecret(args[pass + 1] ?? ''), `${name} --requirepass`).toBe(false);
+    }
+  });
+
+  it('waits for healthy dependencies that exist', () => {
+    const services = loadCompose(file).services;
+    for (const [name, service] of Object.entries(services)) {
+      const deps = service.depends_on ?? {};
+      expect(Array.isArray(deps), `${name}: depends_on without conditions`).toBe(false);
+      for (const [dep, cond] of Object.entries(deps)) {
+        expect(services[dep], `${name} depends on missing ${dep}`).toBeDefined();
+        expect(cond.condition, `${name} -> ${dep}`).toBe('service_healthy');
+      }
+    }
+  });
+
+  it('fits a 2 GB server: default services within 1.6 GiB, every profile within 2 GiB', () => {
+    const services = entries(file).map(([, s]) => s);
+    for (const s of services) expect(s.mem_limit, 'every service has a memory limit').toBeTruthy();
+    expect(total(services.filter(isDefault))).toBeLessThanOrEqual(1640);
+    expect(total(services)).toBeLessThanOrEqual(2048);
+  });
+
+  it('runs Redis with append-only everysec, noeviction and a password', () => {
+    for (const [, service] of entries(file).filter(([name]) => name === 'redis')) {
+      const args = (service.command as string[]).join(' ');
+      expect(args).toMatch(/--appendonly yes/);
+      expect(args).toMatch(/--appendfsync everysec/);
+      expect(args).toMatch(/--maxmemory-policy noeviction/);
+      expect(args).toMatch(/--requirepass \$\{REDIS_PASSWORD:\?/);
+    }
+  });
+});
+
+describe('scheme C and B app services', () => {
+  const required = (file: string, names: string[]) => {
+    const text = readText(file);
+    for (const name of names) expect(text, `${file}: ${name}`).toContain(`\${${name}:?`);
+  };
+
+  it('require their secrets with a :? message', () => {
+    required('docker-compose.single.yml', ['JWT_SECRET', 'INTERNAL_TOKEN', 'REDIS_PASSWORD', 'QDRANT_API_KEY']);
+    required('docker-compose.hybrid.yml', [
+      'JWT_SECRET',
+      'INTERNAL_TOKEN',
+      'REDIS_URL',
+      'QDRANT_API_KEY',
+      'ONEAPI_BASE_URL',
+      'ONEAPI_KEY',
+      'FILES_HOST_DIR',
+    ]);
+    required('compose/aliyun-oneapi.yml', ['REDIS_PASSWORD', 'MYSQL_ROOT_PASSWORD', 'ONEAPI_MYSQL_PASSWORD']);
+  });
+
+  it.each(['docker-compose.single.yml', 'docker-compose.hybrid.yml'])(
+    '%s runs the four services from one image, sharing one data volume',
+    (file) => {
+      const services = loadCompose(file).services;
+      const commands = { gateway: 'gateway', search: 'search', 'ingest-worker': 'ingest-worker', admin: 'admin' };
+      for (const [name, dir] of Object.entries(commands)) {
+        const service = services[name];
+        expect(service?.image).toBe(`\${APP_IMAGE:-context-os:latest}`);
+        expect(service?.command).toEqual(['node', '--import', 'tsx', `services/${dir}/main.ts`]);
+        expect(service?.volumes).toContain('app-data:/data');
+        expect(envOf(service ?? {}).DATA_DIR).toBe('/data');
+      }
+      expect(envOf(services.gateway ?? {}).SEARCH_URL).toBe('http://search:3200');
+    },
+  );
+
+  it('keeps scheme B files on the bucket mount and SQLite and Qdrant on local volumes', () => {
+    const services = loadCompose('docker-compose.hybrid.yml').services;
+    expect(services.redis).toBeUndefined();
+    expect(services.gateway?.volumes).toContain(
+      `\${FILES_HOST_DIR:?set FILES_HOST_DIR to the mounted COS bucket directory}:/files`,
+    );
+    expect(services.qdrant?.volumes).toEqual(['qdrant-data:/qdrant/storage']);
+    expect(envOf(services.gateway ?? {}).REDIS_TLS_CA_FILE).toBe(`\${REDIS_TLS_CA_FILE:-}`);
+  });
+});
+
+function composeBinary(): string[] | undefined {
+  if (spawnSync('docker-compose', ['version'], { stdio: 'ignore' }).status === 0) return ['docker-compose'];
+  if (spawnSync('docker', ['compose', 'version'], { stdio: 'ignore' }).status === 0) return ['docker', 'compose'];
+  return undefined;
+}
+
+const binary = composeBinary();
+if (!binary) console.warn('[compose] no docker-compose or `docker compose`: skipping `config -q` checks');
+
+describe.skipIf(!binary)('docker-compose config -q', () => {
+  const env: Record<string, string> = {
+    ...process.env,
+    JWT_SECRET: 'j'.repeat(48),
+    INTERNAL_TOKEN: 'i'.repeat(32),
+    REDIS_PASSWORD: 'redispassword',
+    REDIS_URL: 'rediss://:redispassword@203.0.113.10:6380/0',
+    QDRANT_API_KEY: 'qdrantkey',
+    ONEAPI_BASE_URL: 'https://oneapi.example.com/v1',
+    ONEAPI_KEY: 'sk-test',
+    FILES_HOST_DIR: '/mnt/cos/context-os/files',
+    MYSQL_ROOT_PASSWORD: 'root',
+    ONEAPI_MYSQL_PASSWORD: 'oneapi',
+    ONEAPI_SESSION_SECRET: 'session',
+  };
+  const run = (file: string, extra: string[] = [], vars = env) => {
+    const [cmd = 'docker-compose', ...pre] = binary ?? [];
+    return spawnSync(cmd, [...pre, '-f', file, ...extra, 'config', '-q'], { cwd: ROOT, env: vars, encoding: 'utf8' });
+  };
+
+  it.each(FILES)('accepts %s', (file) => {
+    const r = run(file, file.includes('single') ? ['--profile', 'oneapi', '--profile', 'dev'] : []);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  it('refuses to start scheme C without JWT_SECRET, naming it', () => {
+    const { JWT_SECRET: _, ...rest } = env;
+    const r = run('docker-compose.single.yml', [], rest);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('JWT_SECRET');
+  });
+});
