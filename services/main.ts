@@ -1,6 +1,7 @@
 import { createRootApp } from './admin/root.ts';
 import { ConfigError, loadConfig } from './core/config.ts';
 import { buildDeps } from './core/deps.ts';
+import { startIngestWorker } from './core/ingest/worker.ts';
 import { onShutdown, startServer } from './http/serve.ts';
 
 /**
@@ -18,6 +19,7 @@ try {
   throw err;
 }
 const deps = await buildDeps(config, { service: 'all-in-one' });
+const worker = await startIngestWorker(deps);
 const app = createRootApp(deps);
 const server = await startServer(app, { port: config.PORT, host: config.HOST });
 deps.logger.info(
@@ -25,6 +27,7 @@ deps.logger.info(
   `Context OS listening on http://localhost:${server.port}`,
 );
 onShutdown(deps.logger, async () => {
+  worker.stop();
   await server.stop();
   await deps.close();
 });

@@ -12,9 +12,13 @@ import { Metrics } from '../http/metrics.ts';
 import { requestContext } from '../http/request-context.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
 import { authRoutes } from './routes/auth.ts';
+import { chatRoutes } from './routes/chat.ts';
+import { documentRoutes } from './routes/documents.ts';
 import { healthRoutes } from './routes/health.ts';
 import { kbRoutes } from './routes/kbs.ts';
 import { noteRoutes } from './routes/notes.ts';
+import { openAiRoutes } from './routes/openai.ts';
+import { searchRoutes } from './routes/search.ts';
 import { sharedNoteRoutes } from './routes/shared-notes.tsx';
 
 /** The public API: `/api/*`, `/v1/*`, health. Builds the app, nothing else. */
@@ -50,9 +54,15 @@ export function createApp(deps: Deps) {
   api.route('/api-keys', apiKeyRoutes(deps));
   api.use('/kbs/*', requireUser);
   api.route('/kbs', kbRoutes(deps));
+  api.route('/', documentRoutes(deps));
   api.route('/', noteRoutes(deps));
+  api.use('/search', requireUser);
+  api.route('/search', searchRoutes(deps));
+  api.use('/chat/*', requireUser);
+  api.route('/chat', chatRoutes(deps));
   app.route('/api', api);
   app.route('/shared', sharedNoteRoutes(deps));
+  app.route('/v1', openAiRoutes(deps));
 
   return app;
 }

@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import { tables } from '../db/index.ts';
+import type { Deps } from '../deps.ts';
+import { AppError } from '../errors.ts';
+import { detectFileKind, mimeTypes } from '../ingest/parsers/index.ts';
+import { getKb } from '../kbs/index.ts';
+import { type PublicDocument, toPublicDocument } from './index.ts';
+
+export interface Upload {
+  fileName: string;
+  bytes: Uint8Array;
+}
+
+/** A display name without any path, control characters or excess length. */
+export function cleanFileName(name: string): string {
+  const base = name.split(/[/\\]/).pop() ?? '';
+  const cleaned = base
+    .replace(/\p{Cc}/gu, '')
+    .trim()
+    .slice(-200);
+  return cleaned || 'untitled';
+}
+
+/**
+ * Accepts an upload: checks size (413), emptiness (400) and type by content and name (415),
+ * stores the file atomically with its sha256, writes the `queued` row and enqueues it.
+ * The row is the source of truth: if enqueueing fails, the reconciler queues it later.
+ */
+export async function createDocument(
+  deps: Pick<Deps, 'db' | 'storage' | 'queue' | 'config' | 'logger'>,
+  userId: string,
+  kbId: string,
+  upload: Upload,
+): Promise<PublicDocument> {
+  getKb(deps.db, userId, kbId);
+  const limit = deps.config.MAX_UPLOAD_MB * 1024 * 1024;
+  if (upload.bytes.byteLength > limit) {
+    throw new AppError('payload_too_large', `The file is larger than ${deps.config.MAX_UPLOAD_MB} MB`, 413);
+  }
+  if (upload.bytes.byteLength === 0) throw new AppError('bad_request', 'The file is empty', 400);
+  const fileName = cleanFileName(upload.fileName);
+  const kind = detectFileKind(fileName, upload.bytes);
+  const id = randomUUID();
+  const stored = await deps.storage.put(`${userId}/${id}/${fileName}`, upload.bytes);
+  const row = deps.db.orm
+    .insert(tables.documents)
+    .values({
+      id,
+      userId,
+      kbId,
+      fileName,
+      mimeType: mimeTypes[kind],
+      size: stored.size,
+      sha256: stored.sha256,
+      storageKey: stored.key,
+      status: 'queued',
+    })
+    .returning()
+    .get();
+  try {
+    await deps.queue.enqueue(id);
+  } catch (err) {
+    deps.logger.warn(
+      { documentId: id, err: err instanceof Error ? err.message : String(err) },
+      'enqueue failed; the reconciler will queue the document',
+    );
+  }
+  return toPublicDocument(row);
+}

@@ -1,0 +1,85 @@
+import { countTokens, isCjk, segment } from '../text/tokenize.ts';
+import type { Block } from './parsers/types.ts';
+import { splitSentences } from './sentences.ts';
+
+const MAX_SCAN_CHARS = 200_000;
+const KEY_SENTENCES = 4;
+const MAX_SECTIONS = 8;
+
+const KINDS: Array<{ en: string; zh: string; words: RegExp }> = [
+  {
+    en: 'policy or regulation',
+    zh: '制度规范',
+    words: /第[一二三四五六七八九十\d]+条|规定|制度|办法|policy|regulation|must not|shall/i,
+  },
+  { en: 'how-to guide', zh: '操作指南', words: /步骤|安装|配置|操作|step \d|install|configure|how to|tutorial/i },
+  { en: 'reference manual', zh: '参考手册', words: /手册|参考|接口|参数|handbook|manual|reference|api|parameter/i },
+  { en: 'report', zh: '报告', words: /报告|分析|季度|同比|report|analysis|quarter|revenue|findings/i },
+  { en: 'meeting notes', zh: '会议纪要', words: /会议|纪要|议题|minutes|agenda|attendees|action items/i },
+];
+
+/** Mostly Chinese text gets a Chinese summary frame. */
+export const mostlyChinese = (text: string) => {
+  const sample = text.slice(0, 5000);
+  const cjk = [...sample].filter((c) => isCjk(c)).length;
+  const latin = sample.match(/[A-Za-z]+/g)?.length ?? 0;
+  return cjk > latin;
+};
+
+function guessKind(text: string): { en: string; zh: string } {
+  let best = { en: 'general document', zh: '综合文档' };
+  let bestHits = 0;
+  for (const kind of KINDS) {
+    const hits = text.match(new RegExp(kind.words.source, 'gi'))?.length ?? 0;
+    if (hits > bestHits) {
+      best = kind;
+      bestHits = hits;
+    }
+  }
+  return best;
+}
+
+/** Sentences that carry the document's most frequent words, in reading order. */
+function keySentences(text: string): string[] {
+  const sentences = splitSentences(text)
+    .map((s) => s.replace(/\s+/g, ' ').trim())
+    .filter((s) => countTokens(s) >= 6 && s.length <= 300);
+  const freq = new Map<string, number>();
+  for (const w of segment(text, { dropStopwords: true })) if (w.length > 1) freq.set(w, (freq.get(w) ?? 0) + 1);
+  const scored = sentences.map((s, i) => {
+    const words = [...new Set(segment(s, { dropStopwords: true }))];
+    const score = words.reduce((n, w) => n + Math.log(1 + (freq.get(w) ?? 0)), 0) / Math.sqrt(words.length + 1);
+    return { s, i, score: score * (i < 3 ? 1.2 : 1) };
+  });
+  const picked = scored.sort((a, b) => b.score - a.score).slice(0, KEY_SENTENCES);
+  return [...new Set(picked.sort((a, b) => a.i - b.i).map((p) => p.s))];
+}
+
+/**
+ * A K-Type summary without a model: the title, a guessed kind of knowledge, the main
+ * sections and a few key sentences chosen by word frequency (Chinese segmented by jieba).
+ */
+export function extractiveSummary(title: string, blocks: Block[]): string {
+  const body = blocks
+    .filter((b) => b.heading === undefined)
+    .map((b) => b.text)
+    .join('\n')
+    .slice(0, MAX_SCAN_CHARS);
+  const topLevel = Math.min(...blocks.filter((b) => b.heading !== undefined).map((b) => b.heading ?? 9), 9);
+  const sections = blocks
+    .filter((b) => b.heading !== undefined && b.heading <= topLevel + 1 && b.text !== title)
+    .map((b) => b.text.replace(/\s+/g, ' ').slice(0, 60));
+  const uniqueSections = [...new Set(sections)].slice(0, MAX_SECTIONS);
+  const kind = guessKind(`${title}\n${sections.join('\n')}\n${body.slice(0, 20_000)}`);
+  const points = keySentences(body);
+  if (mostlyChinese(`${title}${body}`)) {
+    const lines = [title, `类型：${kind.zh}。`];
+    if (uniqueSections.length > 0) lines.push(`主要章节：${uniqueSections.join('；')}。`);
+    if (points.length > 0) lines.push(`要点：${points.join(' ')}`);
+    return lines.join('\n');
+  }
+  const lines = [title, `Kind: ${kind.en}.`];
+  if (uniqueSections.length > 0) lines.push(`Main sections: ${uniqueSections.join('; ')}.`);
+  if (points.length > 0) lines.push(`Key points: ${points.join(' ')}`);
+  return lines.join('\n');
+}

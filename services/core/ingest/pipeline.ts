@@ -1,0 +1,157 @@
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { eq } from 'drizzle-orm';
+import { tables } from '../db/index.ts';
+import type { Deps } from '../deps.ts';
+import type { JobAttempt } from '../queue/index.ts';
+import { PermanentJobError } from '../queue/index.ts';
+import { chunkDocument, type ParentDraft } from './chunking.ts';
+import { IngestError } from './errors.ts';
+import { chunkId } from './ids.ts';
+import { kindOfMime, parseFile } from './parsers/index.ts';
+import { DocumentGoneError, markFailed, noteRetry, setProgress, startProcessing } from './progress.ts';
+import { summarize } from './summary.ts';
+import { type IndexedChunk, replaceDocumentIndex } from './write-index.ts';
+
+export type IngestDeps = Pick<Deps, 'db' | 'storage' | 'embedder' | 'vectors' | 'chat' | 'config' | 'logger'>;
+
+const EMBED_BATCH = 64;
+
+async function readFile(deps: IngestDeps, key: string): Promise<Buffer> {
+  try {
+    return await deps.storage.get(key);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new IngestError('The uploaded file is missing from storage');
+    throw err;
+  }
+}
+
+/** Chunk rows without vectors: the summary, then each parent followed by its children. */
+function layout(documentId: string, title: string, summary: string, parents: ParentDraft[]) {
+  const rows: Array<Omit<IndexedChunk, 'vector'>> = [
+    {
+      id: chunkId(documentId, 'document', 0),
+      parentId: null,
+      layer: 'document',
+      position: 0,
+      heading: title,
+      page: null,
+      content: summary,
+      tokenCount: 0,
+    },
+  ];
+  for (const p of parents) {
+    const parentId = chunkId(documentId, 'parent', p.position);
+    rows.push({
+      id: parentId,
+      parentId: null,
+      layer: 'parent',
+      position: p.position,
+      heading: p.heading,
+      page: p.page,
+      content: p.content,
+      tokenCount: p.tokenCount,
+    });
+    for (const c of p.children) {
+      rows.push({
+        id: chunkId(documentId, 'child', c.position),
+        parentId,
+        layer: 'child',
+        position: c.position,
+        heading: p.heading,
+        page: c.page,
+        content: c.content,
+        tokenCount: c.tokenCount,
+      });
+    }
+  }
+  return rows;
+}
+
+/**
+ * Ingests one document: parse, summarise, chunk, embed in batches, then replace its index.
+ * Progress and stage are written as it goes. Safe to run again for the same document: chunk
+ * ids are deterministic and the old index is replaced. Broken files throw IngestError.
+ */
+export async function processDocument(deps: IngestDeps, documentId: string): Promise<void> {
+  const { db, logger } = deps;
+  const doc = db.orm.select().from(tables.documents).where(eq(tables.documents.id, documentId)).get();
+  if (!doc || !startProcessing(db, documentId)) return;
+  const started = performance.now();
+  const kind = kindOfMime(doc.mimeType);
+  if (!kind) throw new IngestError(`Unsupported file type ${doc.mimeType}`);
+  const parsed = await parseFile(kind, await readFile(deps, doc.storageKey));
+  const title = parsed.title ?? doc.fileName.replace(/\.[^.]+$/, '');
+
+  setProgress(db, documentId, 'summarizing', 15);
+  const { summary, source } = await summarize(deps, title, parsed.blocks);
+
+  setProgress(db, documentId, 'chunking', 30);
+  await yieldToLoop();
+  const parents = chunkDocument(parsed.blocks);
+  if (parents.every((p) => p.children.length === 0)) throw new IngestError('The file contains no text to index');
+  const rows = layout(documentId, title, summary, parents);
+
+  setProgress(db, documentId, 'embedding', 40);
+  const vectors: Float32Array[] = [];
+  for (let i = 0; i < rows.length; i += EMBED_BATCH) {
+    const batch = rows
+      .slice(i, i + EMBED_BATCH)
+      .map((r) => (r.heading && r.layer !== 'document' ? `${r.heading}\n${r.content}` : r.content));
+    vectors.push(...(await deps.embedder.embed(batch)));
+    setProgress(db, documentId, 'embedding', 40 + (50 * Math.min(rows.length, i + EMBED_BATCH)) / rows.length);
+    await yieldToLoop();
+  }
+
+  setProgress(db, documentId, 'indexing', 90);
+  const chunks = rows.map((r, i) => {
+    const vector = vectors[i];
+    if (!vector) throw new Error(`embedder returned ${vectors.length} vectors for ${rows.length} texts`);
+    return { ...r, vector };
+  });
+  const written = await replaceDocumentIndex(deps, {
+    documentId,
+    userId: doc.userId,
+    kbId: doc.kbId,
+    title,
+    summary,
+    chunks,
+  });
+  if (!written) throw new DocumentGoneError(documentId);
+  logger.info(
+    {
+      documentId,
+      parents: parents.length,
+      children: chunks.length - parents.length - 1,
+      summary: source,
+      ms: Math.round(performance.now() - started),
+    },
+    'document ingested',
+  );
+}
+
+/**
+ * The queue handler: runs the pipeline and turns failures into document state. A broken file
+ * or the last attempt ends `failed` with a readable error; earlier attempts are retried.
+ */
+export async function runIngestJob(deps: IngestDeps, documentId: string, attempt: JobAttempt): Promise<void> {
+  try {
+    await processDocument(deps, documentId);
+  } catch (err) {
+    if (err instanceof DocumentGoneError) {
+      deps.logger.info({ documentId }, 'document deleted while processing');
+      return;
+    }
+    const reason = err instanceof Error ? err.message : String(err);
+    if (err instanceof PermanentJobError || attempt.attempt >= attempt.maxAttempts) {
+      markFailed(deps.db, documentId, err instanceof PermanentJobError ? reason : `Processing failed: ${reason}`);
+    } else {
+      noteRetry(
+        deps.db,
+        documentId,
+        `Attempt ${attempt.attempt} of ${attempt.maxAttempts} failed (${reason}); retrying`,
+      );
+    }
+    throw err;
+  }
+}

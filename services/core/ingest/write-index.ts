@@ -1,0 +1,106 @@
+import { type Db, writeTransaction } from '../db/index.ts';
+import type { ChunkLayer } from '../db/schema.ts';
+import type { Deps } from '../deps.ts';
+import { segmentForIndex } from '../text/tokenize.ts';
+import type { VectorPoint } from '../vector-store/index.ts';
+
+/** One chunk row ready to write, with its vector. */
+export interface IndexedChunk {
+  id: string;
+  parentId: string | null;
+  layer: ChunkLayer;
+  position: number;
+  heading: string | null;
+  page: number | null;
+  content: string;
+  tokenCount: number;
+  vector: Float32Array;
+}
+
+export interface DocumentIndex {
+  documentId: string;
+  userId: string;
+  kbId: string;
+  title: string;
+  summary: string;
+  chunks: IndexedChunk[];
+}
+
+const UPSERT_BATCH = 256;
+
+/** Deletes a document's chunk rows and FTS rows; call inside a write transaction. */
+export function deleteChunkRows(db: Db, documentId: string): void {
+  db.sqlite.prepare('DELETE FROM chunks_fts WHERE document_id = ?').run(documentId);
+  db.sqlite.prepare('DELETE FROM chunks WHERE document_id = ?').run(documentId);
+}
+
+/**
+ * Replaces a document's index: its vectors first (old ones deleted by document, new ones
+ * upserted by deterministic id), then chunks, FTS rows and the `completed` row in one short
+ * SQLite transaction. Returns false, leaving nothing behind, if the document was deleted meanwhile.
+ */
+export async function replaceDocumentIndex(deps: Pick<Deps, 'db' | 'vectors' | 'embedder'>, index: DocumentIndex) {
+  const { db, vectors } = deps;
+  await vectors.deleteByDocument(index.userId, index.documentId);
+  const points: VectorPoint[] = index.chunks.map((c) => ({
+    id: c.id,
+    vector: c.vector,
+    userId: index.userId,
+    kbId: index.kbId,
+    documentId: index.documentId,
+    parentId: c.parentId,
+    layer: c.layer,
+  }));
+  for (let i = 0; i < points.length; i += UPSERT_BATCH) await vectors.upsert(points.slice(i, i + UPSERT_BATCH));
+
+  // Segmenting is the slow part: done before the write lock is taken.
+  const ftsContent = index.chunks.map((c) => segmentForIndex(c.content));
+  const written = writeTransaction(db, () => {
+    const exists = db.sqlite.prepare('SELECT 1 FROM documents WHERE id = ?').get(index.documentId);
+    if (!exists) return false;
+    deleteChunkRows(db, index.documentId);
+    const insertChunk = db.sqlite.prepare(
+      `INSERT INTO chunks (id, user_id, kb_id, document_id, parent_id, layer, position, heading, page, content, token_count)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const insertFts = db.sqlite.prepare(
+      'INSERT INTO chunks_fts (content, chunk_id, kb_id, document_id, parent_id, layer) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    for (const [i, c] of index.chunks.entries()) {
+      insertChunk.run(
+        c.id,
+        index.userId,
+        index.kbId,
+        index.documentId,
+        c.parentId,
+        c.layer,
+        c.position,
+        c.heading,
+        c.page,
+        c.content,
+        c.tokenCount,
+      );
+      insertFts.run(ftsContent[i] ?? '', c.id, index.kbId, index.documentId, c.parentId, c.layer);
+    }
+    const counts = { parent: 0, child: 0 };
+    for (const c of index.chunks) if (c.layer !== 'document') counts[c.layer]++;
+    db.sqlite
+      .prepare(
+        `UPDATE documents SET status = 'completed', stage = NULL, progress = 100, error = NULL, summary = ?, title = ?,
+           parent_count = ?, child_count = ?, embedding_model = ?, completed_at = ?, updated_at = ? WHERE id = ?`,
+      )
+      .run(
+        index.summary,
+        index.title,
+        counts.parent,
+        counts.child,
+        deps.embedder.model,
+        Date.now(),
+        Date.now(),
+        index.documentId,
+      );
+    return true;
+  });
+  if (!written) await vectors.deleteByDocument(index.userId, index.documentId);
+  return written;
+}
