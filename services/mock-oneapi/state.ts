@@ -21,6 +21,8 @@ export interface MockState {
   delayMs: number;
   /** Every `/v1/*` request answers 503. */
   down: boolean;
+  /** Pause between streamed chunks. */
+  chunkDelayMs: number;
 }
 
 export interface MockOptions {
@@ -41,6 +43,7 @@ export function createMockState(opts: MockOptions = {}): MockState {
     failStatus: 500,
     delayMs: 0,
     down: false,
+    chunkDelayMs: 2,
   };
 }
 
@@ -50,15 +53,17 @@ export interface ControlInput {
   failStatus?: number;
   delayMs?: number;
   down?: boolean;
+  chunkDelayMs?: number;
   reset?: boolean;
 }
 
 export function applyControl(state: MockState, input: ControlInput): void {
   if (input.reset) {
-    Object.assign(state, { failNext: 0, failStatus: 500, delayMs: 0, down: false, requests: [] });
+    Object.assign(state, { failNext: 0, failStatus: 500, delayMs: 0, down: false, chunkDelayMs: 2, requests: [] });
   }
   if (typeof input.failNext === 'number') state.failNext = input.failNext;
   if (typeof input.failStatus === 'number') state.failStatus = input.failStatus;
   if (typeof input.delayMs === 'number') state.delayMs = input.delayMs;
   if (typeof input.down === 'boolean') state.down = input.down;
+  if (typeof input.chunkDelayMs === 'number') state.chunkDelayMs = input.chunkDelayMs;
 }

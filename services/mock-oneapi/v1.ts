@@ -76,7 +76,7 @@ export function v1Routes(state: MockState) {
       await stream.writeSSE({ data: chunk({ role: 'assistant', content: '' }, null) });
       for (const piece of toDeltas(answer)) {
         await stream.writeSSE({ data: chunk({ content: piece }, null) });
-        await stream.sleep(2);
+        await stream.sleep(state.chunkDelayMs);
       }
       await stream.writeSSE({ data: chunk({}, 'stop') });
       await stream.writeSSE({ data: '[DONE]' });
