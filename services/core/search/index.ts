@@ -1,0 +1,80 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { Deps } from '../deps.ts';
+import { AppError } from '../errors.ts';
+import { getKb } from '../kbs/index.ts';
+import { ftsQuery } from '../text/tokenize.ts';
+import { activeIndex } from './active-index.ts';
+import { kbGeneration } from './generation.ts';
+import { hydrate } from './hydrate.ts';
+import { remoteSearch } from './remote.ts';
+import { retrieveIds } from './retrieve.ts';
+import { type SearchRequest, type SearchResult, searchModes } from './types.ts';
+
+export { invalidateKb } from './generation.ts';
+export { reindexStatus, startReindex } from './reindex.ts';
+
+export const MAX_TOP_K = 50;
+const RESULT_TTL_SECONDS = 600;
+const EMBEDDING_TTL_SECONDS = 86_400;
+
+/** The search request as the API accepts it; defaults filled in. */
+export const searchRequestSchema = z.object({
+  kbId: z.string().trim().min(1).max(100),
+  query: z.string().trim().min(1, 'must not be empty').max(2000),
+  mode: z.enum(searchModes).default('drill-down'),
+  topK: z.number().int().min(1).max(MAX_TOP_K).default(5),
+  hybrid: z.boolean().default(false),
+});
+
+function parse(req: SearchRequest): z.infer<typeof searchRequestSchema> {
+  const parsed = searchRequestSchema.safeParse(req);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`);
+  throw new AppError('validation_failed', problems.join('; '), 400, parsed.error.issues);
+}
+
+const hash = (s: string) => createHash('sha256').update(s).digest('base64url').slice(0, 32);
+
+/**
+ * Searches one of the user's KBs: through the search service when SEARCH_URL is set,
+ * in this process otherwise. Another user's KB is a 404; bad input a 400; a search
+ * service that does not answer a 503 `search_unavailable`.
+ */
+export async function search(deps: Deps, userId: string, req: SearchRequest): Promise<SearchResult> {
+  if (deps.config.SEARCH_URL) return remoteSearch(deps.config, userId, parse(req));
+  return searchLocal(deps, userId, req);
+}
+
+/**
+ * Searches in this process. Query embeddings and results are cached; a result is keyed by
+ * the KB's content generation, so it dies with any change to the KB's documents.
+ */
+export async function searchLocal(deps: Deps, userId: string, req: SearchRequest): Promise<SearchResult> {
+  const started = performance.now();
+  const { kbId, query, mode, topK, hybrid } = parse(req);
+  getKb(deps.db, userId, kbId);
+  const index = await activeIndex(deps);
+  const model = `${index.embedder.model}:${index.store.dimension}`;
+  const resultKey = `cos:res:${kbId}:${kbGeneration(deps, kbId)}:${hash(`${model}|${mode}|${topK}|${hybrid}|${query}`)}`;
+  const embeddingKey = `cos:emb:${hash(`${model}|${query}`)}`;
+  const [cachedResult, cachedVector] = await deps.cache.getMany([resultKey, embeddingKey]);
+  const took = () => Math.round((performance.now() - started) * 100) / 100;
+  if (cachedResult) return { ...(JSON.parse(cachedResult) as SearchResult), tookMs: took() };
+
+  let vector: Float32Array;
+  if (cachedVector) vector = new Float32Array(new Uint8Array(Buffer.from(cachedVector, 'base64')).buffer);
+  else {
+    [vector] = await index.embedder.embed([query]);
+    deps.cache.set(
+      embeddingKey,
+      Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength).toString('base64'),
+      EMBEDDING_TTL_SECONDS,
+    );
+  }
+  const ctx = { db: deps.db, store: index.store, userId, kbId, vector, match: ftsQuery(query), hybrid };
+  const hits = hydrate(deps.db, userId, kbId, await retrieveIds(ctx, mode, topK));
+  const result: SearchResult = { mode, query, tookMs: 0, hits };
+  deps.cache.set(resultKey, JSON.stringify(result), RESULT_TTL_SECONDS);
+  return { ...result, tookMs: took() };
+}

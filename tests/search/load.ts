@@ -1,0 +1,132 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import type { Deps } from '../../services/core/deps.ts';
+import { segmentForIndex } from '../../services/core/text/tokenize.ts';
+import type { VectorPoint } from '../../services/core/vector-store/index.ts';
+
+export interface DraftDocument {
+  fileName: string;
+  summary: string;
+  parents: Array<{ heading: string; content: string; children: string[] }>;
+}
+
+export interface LoadedDocument {
+  id: string;
+  fileName: string;
+  /** Parent chunk id by section heading. */
+  parents: Map<string, string>;
+}
+
+/** A user row without password hashing (fast enough for benchmarks). */
+export function insertUser(deps: Pick<Deps, 'db'>, email = `${randomUUID()}@example.test`): string {
+  const id = randomUUID();
+  deps.db.sqlite.prepare('INSERT INTO users (id, email, password_hash) VALUES (?, ?, ?)').run(id, email, 'x');
+  return id;
+}
+
+/**
+ * Writes a completed document the way ingestion does: a `documents` row, chunks for the three
+ * layers (summary, parents, children), their `chunks_fts` rows (jieba-segmented) and vectors.
+ * `embed: false` skips the vectors for callers that write them in bulk themselves.
+ */
+export async function writeDocument(
+  deps: Pick<Deps, 'db' | 'embedder' | 'vectors'>,
+  userId: string,
+  kbId: string,
+  draft: DraftDocument,
+): Promise<LoadedDocument> {
+  const documentId = randomUUID();
+  const rows: Array<Omit<VectorPoint, 'vector'> & { content: string; position: number }> = [];
+  rows.push({
+    id: randomUUID(),
+    userId,
+    kbId,
+    documentId,
+    parentId: null,
+    layer: 'document',
+    content: draft.summary,
+    position: 0,
+  });
+  const parents = new Map<string, string>();
+  draft.parents.forEach((p, i) => {
+    const parentId = randomUUID();
+    parents.set(p.heading, parentId);
+    rows.push({
+      id: parentId,
+      userId,
+      kbId,
+      documentId,
+      parentId: null,
+      layer: 'parent',
+      content: p.content,
+      position: i,
+    });
+    p.children.forEach((c, j) => {
+      rows.push({ id: randomUUID(), userId, kbId, documentId, parentId, layer: 'child', content: c, position: j });
+    });
+  });
+  const { sqlite } = deps.db;
+  const insertChunk = sqlite.prepare(
+    `INSERT INTO chunks (id, user_id, kb_id, document_id, parent_id, layer, position, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insertFts = sqlite.prepare(
+    `INSERT INTO chunks_fts (content, chunk_id, kb_id, document_id, parent_id, layer) VALUES (?, ?, ?, ?, ?, ?)`,
+  );
+  const size = draft.parents.reduce((n, p) => n + p.content.length, 0);
+  sqlite.transaction(() => {
+    sqlite
+      .prepare(
+        `INSERT INTO documents (id, user_id, kb_id, file_name, mime_type, size, sha256, storage_key, status, progress,
+           summary, parent_count, child_count, completed_at)
+         VALUES (?, ?, ?, ?, 'text/markdown', ?, ?, ?, 'completed', 100, ?, ?, ?, ?)`,
+      )
+      .run(
+        documentId,
+        userId,
+        kbId,
+        draft.fileName,
+        size,
+        createHash('sha256').update(documentId).digest('hex'),
+        `test/${documentId}`,
+        draft.summary,
+        draft.parents.length,
+        rows.length - draft.parents.length - 1,
+        Date.now(),
+      );
+    for (const r of rows) {
+      insertChunk.run(r.id, userId, kbId, documentId, r.parentId, r.layer, r.position, r.content);
+      insertFts.run(segmentForIndex(r.content), r.id, kbId, documentId, r.parentId ?? '', r.layer);
+    }
+  })();
+  const vectors = await deps.embedder.embed(rows.map((r) => r.content));
+  await deps.vectors.upsert(rows.map(({ content: _c, position: _p, ...r }, i) => ({ ...r, vector: vectors[i] })));
+  return { id: documentId, fileName: draft.fileName, parents };
+}
+
+/** Title, sections and paragraphs of a small Markdown file; the summary lists the sections with their first sentences. */
+export function draftFromMarkdown(fileName: string, text: string): DraftDocument {
+  const title = /^# (.+)$/m.exec(text)?.[1]?.trim() ?? fileName;
+  const parents = text
+    .split(/^## /m)
+    .slice(1)
+    .map((section) => {
+      const [heading, ...rest] = section.split('\n');
+      const children = rest
+        .join('\n')
+        .split(/\n\s*\n/)
+        .map((p) => p.trim())
+        .filter(Boolean);
+      return { heading: heading.trim(), content: `${heading.trim()}\n\n${children.join('\n\n')}`, children };
+    });
+  const firstSentence = (p: string) => /^[^.!?。！？]+[.!?。！？]?/.exec(p)?.[0] ?? p;
+  const summary = [title, ...parents.map((p) => `${p.heading}: ${firstSentence(p.children[0] ?? '')}`)].join('\n');
+  return { fileName, summary, parents };
+}
+
+/** Every Markdown file of a fixture directory, as drafts. */
+export function draftsFromDir(dir: URL): DraftDocument[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.md'))
+    .sort()
+    .map((f) => draftFromMarkdown(f, readFileSync(new URL(f, dir), 'utf8')));
+}
