@@ -47,7 +47,7 @@ export function createApp(opts: MockAppOptions = {}) {
     });
     if (state.delayMs > 0) await sleep(state.delayMs);
     if (state.down) return c.json(openAiError('Service unavailable', 'server_error', 'unavailable'), 503);
-    if (state.failNext > 0) {
+    if (state.failNext > 0 && (!state.failPath || c.req.path.endsWith(state.failPath))) {
       state.failNext -= 1;
       c.header('retry-after-ms', '20');
       const status = state.failStatus as ContentfulStatusCode;

@@ -17,6 +17,8 @@ export interface MockState {
   /** The next N `/v1/*` requests fail with `failStatus`. */
   failNext: number;
   failStatus: number;
+  /** When set, only requests whose path ends with it count towards `failNext`. */
+  failPath: string | undefined;
   /** Delay before answering each `/v1/*` request. */
   delayMs: number;
   /** Every `/v1/*` request answers 503. */
@@ -41,6 +43,7 @@ export function createMockState(opts: MockOptions = {}): MockState {
     requests: [],
     failNext: 0,
     failStatus: 500,
+    failPath: undefined,
     delayMs: 0,
     down: false,
     chunkDelayMs: 2,
@@ -51,6 +54,7 @@ export function createMockState(opts: MockOptions = {}): MockState {
 export interface ControlInput {
   failNext?: number;
   failStatus?: number;
+  failPath?: string;
   delayMs?: number;
   down?: boolean;
   chunkDelayMs?: number;
@@ -59,10 +63,19 @@ export interface ControlInput {
 
 export function applyControl(state: MockState, input: ControlInput): void {
   if (input.reset) {
-    Object.assign(state, { failNext: 0, failStatus: 500, delayMs: 0, down: false, chunkDelayMs: 2, requests: [] });
+    Object.assign(state, {
+      failNext: 0,
+      failStatus: 500,
+      failPath: undefined,
+      delayMs: 0,
+      down: false,
+      chunkDelayMs: 2,
+      requests: [],
+    });
   }
   if (typeof input.failNext === 'number') state.failNext = input.failNext;
   if (typeof input.failStatus === 'number') state.failStatus = input.failStatus;
+  if (typeof input.failPath === 'string') state.failPath = input.failPath || undefined;
   if (typeof input.delayMs === 'number') state.delayMs = input.delayMs;
   if (typeof input.down === 'boolean') state.down = input.down;
   if (typeof input.chunkDelayMs === 'number') state.chunkDelayMs = input.chunkDelayMs;
