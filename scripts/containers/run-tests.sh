@@ -15,6 +15,7 @@ run_id="$(basename "$run_dir" | tr 'A-Z' 'a-z' | tr -cd 'a-z0-9')"
 export CONTAINERS_RUN_ID="$run_id"
 export COMPOSE_PROJECT_NAME="cosct${run_id#coscontainers}"
 socket_pid=""
+vitest_pid=""
 
 remove_run_resources() {
   local ids
@@ -24,7 +25,7 @@ remove_run_resources() {
   if [ -n "$ids" ]; then
     log "removing leftover containers: $ids"
     # shellcheck disable=SC2086
-    podman rm -f -t 2 $ids >/dev/null 2>&1 || true
+    podman rm -f -v -t 2 $ids >/dev/null 2>&1 || true
   fi
   local vols nets
   vols="$(podman volume ls -q --filter "label=com.docker.compose.project=$COMPOSE_PROJECT_NAME" 2>/dev/null | xargs)"
@@ -38,6 +39,11 @@ remove_run_resources() {
 cleanup() {
   local status=$?
   trap - EXIT INT TERM
+  if [ -n "$vitest_pid" ] && kill -0 "$vitest_pid" 2>/dev/null; then
+    kill -TERM "$vitest_pid" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$vitest_pid" 2>/dev/null || break; sleep 0.2; done
+    kill -KILL "$vitest_pid" 2>/dev/null || true
+  fi
   remove_run_resources
   if [ -n "$socket_pid" ] && kill -0 "$socket_pid" 2>/dev/null; then
     kill -TERM "$socket_pid" 2>/dev/null || true
@@ -69,4 +75,7 @@ log "podman socket up (pid $socket_pid) at $DOCKER_HOST"
 export TESTCONTAINERS_RYUK_DISABLED=true
 export TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1
 export CONTAINERS_WORK_DIR="$run_dir"
-npx vitest run --config vitest.containers.config.ts "$@"
+# In the background so that a signal to this script is handled at once (cleanup above).
+node_modules/.bin/vitest run --config vitest.containers.config.ts "$@" &
+vitest_pid=$!
+wait "$vitest_pid"
