@@ -92,6 +92,10 @@ describe('OpenAI-compatible /v1 with the openai SDK', () => {
       .catch((e: unknown) => e);
     expect(otherKb).toBeInstanceOf(OpenAI.NotFoundError);
 
+    const invalid = await sdk.chat.completions.create({ model: kbModel, messages: [] }).catch((e: unknown) => e);
+    expect(invalid).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((invalid as InstanceType<typeof OpenAI.BadRequestError>).type).toBe('invalid_request_error');
+
     const bad = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: 'cos_wrong', maxRetries: 0 });
     const denied = await bad.models.list().catch((e: unknown) => e);
     expect(denied).toBeInstanceOf(OpenAI.AuthenticationError);

@@ -13,6 +13,8 @@ export interface OpenAiChatOptions {
 }
 
 const HEALTH_TIMEOUT_MS = 2500;
+/** The model list is small: a gateway that takes longer than this is treated as down. */
+const MODELS_TIMEOUT_MS = 10_000;
 
 /** The ChatClient over ONEAPI: bounded concurrency, SDK retries, errors mapped to AppError. */
 export function createOpenAiChatClient(opts: OpenAiChatOptions): ChatClient {
@@ -76,8 +78,9 @@ export function createOpenAiChatClient(opts: OpenAiChatOptions): ChatClient {
 
     async listModels() {
       if (models && Date.now() - models.at < ttl) return models.ids;
+      const quick = { timeout: Math.min(sdk.timeout, MODELS_TIMEOUT_MS), maxRetries: Math.min(sdk.maxRetries, 1) };
       loading ??= limiter
-        .run(() => fetchModels())
+        .run(() => fetchModels(quick))
         .finally(() => {
           loading = undefined;
         });
