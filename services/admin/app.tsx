@@ -16,9 +16,11 @@ import { apiKeyPages } from './routes/api-keys.tsx';
 import { assetRoutes } from './routes/assets.ts';
 import { authPages } from './routes/auth.tsx';
 import { chatPages } from './routes/chat.tsx';
+import { documentPages } from './routes/documents.tsx';
 import { kbPages } from './routes/kbs.tsx';
 import { langRoutes } from './routes/lang.ts';
 import { notePages } from './routes/notes.tsx';
+import { searchPages } from './routes/search.tsx';
 import { consoleErrorHandler, consoleNotFound } from './views/error.tsx';
 
 /** Upload forms may carry several files at once. */
@@ -76,6 +78,8 @@ export function createApp(deps: Deps) {
   app.route('/account/api-keys', apiKeyPages(deps));
   app.route('/', notePages(deps));
   app.route('/', chatPages(deps));
+  app.route('/', documentPages(deps));
+  app.route('/', searchPages(deps));
 
   app.use('/admin', requireAdminRole);
   app.use('/admin/*', requireAdminRole);

@@ -9,7 +9,8 @@ const HTMX_CONFIG = JSON.stringify({
   responseHandling: [
     { code: '204', swap: false },
     { code: '[23]..', swap: true },
-    { code: '[45]..', swap: true, error: true },
+    { code: '4..', swap: true },
+    { code: '5..', swap: true, error: true },
   ],
 });
 
@@ -44,6 +45,7 @@ export function Layout({ t, locale, user, title, path, children }: LayoutProps) 
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="htmx-config" content={HTMX_CONFIG} />
         <title>{`${title} · ${t.appName}`}</title>
+        <link rel="icon" href="data:," />
         <link rel="stylesheet" href="/assets/style.css" />
         <script src="/assets/htmx.min.js" defer />
         <script src="/assets/app.js" defer />

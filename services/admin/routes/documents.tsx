@@ -1,0 +1,151 @@
+import { Hono } from 'hono';
+import type { Deps } from '../../core/deps.ts';
+import { createDocument } from '../../core/documents/create.ts';
+import { deleteDocument } from '../../core/documents/delete.ts';
+import { getDocument, listChunks, listDocuments, type PublicDocument } from '../../core/documents/index.ts';
+import { reprocessDocument } from '../../core/documents/reprocess.ts';
+import { AppError } from '../../core/errors.ts';
+import { getKb } from '../../core/kbs/index.ts';
+import type { AdminContext, AdminEnv } from '../env.ts';
+import { DocList, DocProgress, isPending, Sections, UploadForm } from '../views/documents.tsx';
+import { errorMessage } from '../views/error.tsx';
+import { ActionButton } from '../views/form.tsx';
+import { KbHeader } from '../views/kb-nav.tsx';
+import { fragment, page, redirectTo } from '../views/render.tsx';
+
+const MAX_FILES = 4;
+
+/** The status card of a document page; it polls itself while the document is being processed. */
+function StatusCard({ c, doc }: { c: AdminContext; doc: PublicDocument }) {
+  const t = c.get('t');
+  const polling = isPending(doc);
+  return (
+    <div
+      id="doc-status"
+      class="card stack"
+      hx-get={polling ? `/documents/${doc.id}/status` : undefined}
+      hx-trigger={polling ? 'every 1s' : undefined}
+      hx-swap={polling ? 'outerHTML' : undefined}
+    >
+      <DocProgress t={t} doc={doc} />
+      {polling && (
+        <p class="meta">
+          {t.docStage}: {doc.stage ?? '—'}
+        </p>
+      )}
+      <div class="actions">
+        <ActionButton action={`/documents/${doc.id}/reprocess`} label={t.docReprocess} />{' '}
+        <ActionButton
+          action={`/documents/${doc.id}/delete`}
+          label={t.docDelete}
+          confirm={t.docDeleteConfirm}
+          variant="danger"
+        />
+      </div>
+    </div>
+  );
+}
+
+/** A KB's documents: upload (drop zone and file input), a live list, one document's three layers. */
+export function documentPages(deps: Deps) {
+  const panel = (c: AdminContext, kbId: string, error?: string) => {
+    const t = c.get('t');
+    return (
+      <div id="documents-panel" class="split">
+        <section aria-labelledby="docs-title">
+          <h2 id="docs-title">{t.docsTitle}</h2>
+          <DocList t={t} kbId={kbId} docs={listDocuments(deps.db, c.get('user').id, kbId)} />
+        </section>
+        <UploadForm t={t} kbId={kbId} maxMb={deps.config.MAX_UPLOAD_MB} error={error} />
+      </div>
+    );
+  };
+
+  const kbPage = (c: AdminContext, kbId: string, error?: string, status: 200 | 400 | 413 | 415 = 200) => {
+    const kb = getKb(deps.db, c.get('user').id, kbId);
+    return page(
+      c,
+      kb.title,
+      <>
+        <KbHeader t={c.get('t')} kb={kb} tab="documents" />
+        {panel(c, kb.id, error)}
+      </>,
+      status,
+    );
+  };
+
+  return new Hono<AdminEnv>()
+    .get('/kbs/:kbId', (c) => kbPage(c, c.req.param('kbId')))
+    .get('/kbs/:kbId/documents', (c) => {
+      const docs = listDocuments(deps.db, c.get('user').id, c.req.param('kbId'));
+      return fragment(c, <DocList t={c.get('t')} kbId={c.req.param('kbId')} docs={docs} />);
+    })
+    .post('/kbs/:kbId/documents', async (c) => {
+      const kbId = c.req.param('kbId');
+      const userId = c.get('user').id;
+      getKb(deps.db, userId, kbId);
+      const body = await c.req.parseBody({ all: true });
+      const files = [body.file].flat().filter((f): f is File => f instanceof File && f.name !== '');
+      const show = (error: string | undefined, status: 200 | 400 | 413 | 415) =>
+        c.req.header('hx-request') === 'true'
+          ? fragment(c, panel(c, kbId, error), status)
+          : kbPage(c, kbId, error, status);
+      if (files.length === 0) return show('uploadNoFile', 400);
+      for (const file of files.slice(0, MAX_FILES)) {
+        try {
+          await createDocument(deps, userId, kbId, {
+            fileName: file.name,
+            bytes: new Uint8Array(await file.arrayBuffer()),
+          });
+        } catch (err) {
+          if (!(err instanceof AppError) || ![400, 413, 415].includes(err.status)) throw err;
+          return show(`${file.name}: ${errorMessage(c.get('t'), err.code, err.message)}`, err.status as 400);
+        }
+      }
+      if (c.req.header('hx-request') === 'true') return show(undefined, 200);
+      return c.redirect(`/kbs/${kbId}`, 303);
+    })
+    .get('/documents/:id', (c) => {
+      const t = c.get('t');
+      const userId = c.get('user').id;
+      const doc = getDocument(deps.db, userId, c.req.param('id'));
+      const kb = getKb(deps.db, userId, doc.kbId);
+      const chunks = doc.status === 'completed' ? listChunks(deps.db, userId, doc.id) : [];
+      return page(
+        c,
+        doc.fileName,
+        <>
+          <KbHeader t={t} kb={kb} tab="documents" />
+          <div class="doc-head">
+            <h2 class="wrap">{doc.fileName}</h2>
+            <StatusCard c={c} doc={doc} />
+          </div>
+          <section class="card stack layer layer-document" aria-labelledby="summary-title">
+            <h3 id="summary-title">{t.docSummary}</h3>
+            <p class="content">{doc.summary || t.docNoSummary}</p>
+          </section>
+          <section aria-labelledby="sections-title" class="stack">
+            <h3 id="sections-title">
+              {t.docParents} · {t.docChildren}
+            </h3>
+            <Sections t={t} chunks={chunks} highlight={c.req.query('passage')} />
+          </section>
+        </>,
+      );
+    })
+    .get('/documents/:id/status', (c) => {
+      const doc = getDocument(deps.db, c.get('user').id, c.req.param('id'));
+      // When processing ends, reload so the summary and sections appear.
+      if (!isPending(doc)) c.header('HX-Refresh', 'true');
+      return fragment(c, <StatusCard c={c} doc={doc} />);
+    })
+    .post('/documents/:id/reprocess', async (c) => {
+      const doc = await reprocessDocument(deps, c.get('user').id, c.req.param('id'));
+      return redirectTo(c, `/documents/${doc.id}`);
+    })
+    .post('/documents/:id/delete', async (c) => {
+      const doc = getDocument(deps.db, c.get('user').id, c.req.param('id'));
+      await deleteDocument(deps, c.get('user').id, doc.id);
+      return redirectTo(c, `/kbs/${doc.kbId}`);
+    });
+}

@@ -1,0 +1,202 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, launchChromium, type RunningApp, shoot, startAllInOne } from './harness.ts';
+
+const HANDBOOK = [
+  '# Product handbook',
+  '',
+  '## Releases',
+  '',
+  'Releases ship every Tuesday after the QA sign-off. A release train leaves at noon; anything not merged by then waits a week.',
+  'Hotfixes skip the train but need two reviewers and a rollback plan.',
+  '',
+  '## On-call',
+  '',
+  'The on-call engineer answers pages within fifteen minutes. Escalate to the team lead after thirty minutes without progress.',
+  '',
+  '## Expenses',
+  '',
+  'Travel expenses are reimbursed within ten working days when the receipt is uploaded to the finance portal.',
+].join('\n');
+
+const FAQ =
+  '# FAQ\n\n## Holidays\n\nEvery employee has twenty-five days of paid holiday a year, booked in the HR tool.\n';
+
+if (!hasChromium) console.warn('[browser] /usr/bin/chromium is missing: the browser journeys are SKIPPED');
+
+describe.skipIf(!hasChromium)('console in a real browser', () => {
+  let app: RunningApp;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const problems: string[] = [];
+  const foreignRequests: string[] = [];
+
+  beforeAll(async () => {
+    [app, browser] = await Promise.all([startAllInOne(), launchChromium()]);
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    context.setDefaultTimeout(5000);
+    page = await context.newPage();
+    page.on('console', (m) => {
+      // Form validation answers 4xx on purpose; the browser reports each such response.
+      const expected = /status of 4\d\d/.test(m.text());
+      if ((m.type() === 'error' || m.type() === 'warning') && !expected) problems.push(`${m.type()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    page.on('request', (r) => {
+      if (!r.url().startsWith(app.baseUrl)) foreignRequests.push(r.url());
+    });
+  }, 40_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+
+  it('signs up; the first account is an administrator', async () => {
+    await page.goto(`${app.baseUrl}/`);
+    await expect.poll(() => page.url()).toContain('/login');
+    await page.getByRole('link', { name: 'Sign up' }).first().click();
+    await shoot(page, 'signup');
+    await page.getByLabel('Email').fill('not-an-email');
+    await page.getByLabel('Password').fill('short');
+    // The browser's own checks would stop an invalid email: bypass them to see the server's messages.
+    await page.locator('#signup-form').evaluate((f) => f.setAttribute('novalidate', ''));
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await expect.poll(() => page.locator('#f-password-error').textContent()).toBe('Use at least 8 characters.');
+    await shoot(page, 'signup-errors');
+    await page.getByLabel('Email').fill('ada@example.com');
+    await page.getByLabel('Password').fill('correct horse battery');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.waitForURL('**/kbs');
+    await expect.poll(() => page.getByRole('link', { name: 'Admin' }).count()).toBe(1);
+    await shoot(page, 'kbs-empty');
+  });
+
+  it('creates a knowledge base', async () => {
+    await page.locator('#kb-create').evaluate((f) => f.setAttribute('novalidate', ''));
+    await page.getByRole('button', { name: 'Create knowledge base' }).click();
+    await expect.poll(() => page.locator('#f-title-error').textContent()).toBe('Required.');
+    await page.getByLabel('Title').fill('Product handbook');
+    await page.getByLabel('Description (optional)').fill('How we build and ship');
+    await page.getByRole('button', { name: 'Create knowledge base' }).click();
+    await page.waitForURL(/\/kbs\/[\w-]+$/);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Product handbook');
+  });
+
+  it('uploads with the file input and drag and drop, and shows progress until completed', async () => {
+    await page.setInputFiles('#f-file', {
+      name: 'handbook.md',
+      mimeType: 'text/markdown',
+      buffer: Buffer.from(HANDBOOK),
+    });
+    await page.getByRole('button', { name: 'Upload' }).click();
+    await expect.poll(() => page.locator('#doc-list tr[data-status]').count()).toBe(1);
+    await page.locator('.dropzone').evaluate((zone, text) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([text], 'faq.md', { type: 'text/markdown' }));
+      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, FAQ);
+    await expect.poll(() => page.locator('#doc-list tr[data-status]').count()).toBe(2);
+    await expect
+      .poll(() => page.locator('#doc-list tr[data-status="completed"]').count(), { timeout: 20_000, interval: 250 })
+      .toBe(2);
+    // Once nothing is pending the list stops polling.
+    await expect.poll(() => page.locator('#doc-list').getAttribute('data-polling')).toBe('false');
+    await shoot(page, 'kb-documents');
+    await page.getByRole('link', { name: 'handbook.md' }).click();
+    await expect.poll(() => page.locator('.sections .section').count()).toBeGreaterThan(0);
+    expect(await page.locator('.sections .passages .chunk').count()).toBeGreaterThan(0);
+    expect(await page.locator('#summary-title + .content').textContent()).not.toBe('No summary yet.');
+    await shoot(page, 'document');
+  });
+
+  it('searches and shows document, section and passages with scores in every mode', async () => {
+    await page.getByRole('link', { name: 'Search' }).click();
+    await page.getByLabel('Query').fill('When do releases ship?');
+    for (const mode of [/^Flat/, /^Drill-down relaxed/, /^Drill-down \(/]) {
+      await page.getByRole('radio', { name: mode }).check();
+      await page.getByRole('button', { name: 'Search' }).click();
+      await expect.poll(() => page.locator('#search-results .hit').count()).toBeGreaterThan(0);
+      const first = page.locator('#search-results .hit').first();
+      expect(await first.locator('.layer-document h3').textContent()).toBe('handbook.md');
+      expect(await first.locator('.layer-parent .content').textContent()).toContain('Tuesday');
+      expect(await first.locator('.layer-child .passages li').count()).toBeGreaterThan(0);
+      expect(await first.locator('.score').count()).toBeGreaterThanOrEqual(3);
+    }
+    await page.getByLabel('Hybrid (add full-text ranking)').check();
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(() => page.url()).toContain('hybrid=on');
+    await expect.poll(() => page.locator('#search-results .meta').textContent()).toContain('drill-down');
+    await shoot(page, 'search');
+  });
+
+  it('chats with a streamed answer and a citation that opens the passage', async () => {
+    await page.getByRole('link', { name: 'Chat' }).click();
+    await page.getByRole('button', { name: 'New conversation' }).click();
+    await page.waitForURL(/\/chat\/[\w-]+$/);
+    await page.getByLabel('Your question').fill('When do releases ship?');
+    await page.getByRole('button', { name: 'Send' }).click();
+    const citation = page.locator('#messages .message-assistant .citation-link').first();
+    await citation.waitFor({ timeout: 15_000 });
+    expect(await page.locator('#messages .message-assistant .content').first().textContent()).toContain('Tuesday');
+    await shoot(page, 'chat');
+    await citation.click();
+    await page.waitForURL(/\/documents\/[\w-]+\?passage=/);
+    expect(await page.locator('.chunk.highlight').textContent()).toContain('Tuesday');
+  });
+
+  it('keeps notes and shares one', async () => {
+    await page.getByRole('link', { name: 'Knowledge bases' }).first().click();
+    await page.getByRole('link', { name: 'Product handbook' }).click();
+    await page.getByRole('link', { name: 'Notes' }).click();
+    await page.getByLabel('Title').fill('Release checklist');
+    await page.getByLabel('Content').fill('Tag, build, announce.');
+    await page.getByRole('button', { name: 'Add note' }).click();
+    await page.waitForURL(/\/notes\/[\w-]+$/);
+    await page.getByRole('button', { name: 'Create share link' }).click();
+    const link = await page.getByLabel('Share link (anyone with it can read the note)').inputValue();
+    expect(link).toMatch(/\/shared\/notes\/[\w-]+$/);
+    await shoot(page, 'note');
+    const shared = await fetch(link);
+    expect(shared.status).toBe(200);
+    expect(await shared.text()).toContain('Tag, build, announce.');
+  });
+
+  it('creates an API key that is shown once', async () => {
+    await page.getByRole('link', { name: 'API keys' }).click();
+    await page.getByLabel('Key name').fill('scripts');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const key = (await page.locator('#new-key').textContent()) ?? '';
+    expect(key).toMatch(/^cos_/);
+    const me = await fetch(`${app.baseUrl}/api/auth/me`, { headers: { authorization: `Bearer ${key}` } });
+    expect(me.status).toBe(200);
+    await shoot(page, 'api-keys');
+  });
+
+  it('shows the administration pages', async () => {
+    for (const tab of ['users', 'jobs', 'health', 'events', 'backups']) {
+      await page.goto(`${app.baseUrl}/admin/${tab}`);
+      await shoot(page, `admin-${tab}`);
+    }
+    await page.goto(`${app.baseUrl}/admin/health`);
+    await expect.poll(() => page.locator('#health-table').textContent()).toContain('sqlite');
+  });
+
+  it('switches to Chinese and keeps it', async () => {
+    await page.goto(`${app.baseUrl}/kbs`);
+    await page.getByRole('button', { name: 'Language' }).click();
+    await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('zh-CN');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('我的知识库');
+    await shoot(page, 'kbs-zh');
+    await page.getByRole('link', { name: 'Product handbook' }).click();
+    await expect.poll(() => page.getByRole('link', { name: '检索' }).count()).toBe(1);
+    await page.getByRole('button', { name: '语言' }).click();
+    await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('en');
+  });
+
+  it('made no request to another host and logged no browser error', () => {
+    expect(foreignRequests).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+});
