@@ -101,6 +101,24 @@ describe('document ingestion over the API', () => {
     });
   }
 
+  it('lists chunks summary first, then parents, then children, each child under a parent', async () => {
+    const doc = await ingest('layers.md', `# Layers\n\n${'Every child knows its parent. '.repeat(300)}`);
+    const r = await api.call('GET', `/api/documents/${doc.id}/chunks`, { token: alice.token });
+    const items = r.json.items as Array<{ id: string; layer: string; parentId: string | null }>;
+    const layers = items.map((c) => c.layer);
+    expect(layers).toEqual(
+      [...layers].sort(
+        (a, b) => ['document', 'parent', 'child'].indexOf(a) - ['document', 'parent', 'child'].indexOf(b),
+      ),
+    );
+    const parents = new Set(items.filter((c) => c.layer === 'parent').map((c) => c.id));
+    const children = items.filter((c) => c.layer === 'child');
+    expect(children.length).toBe(doc.childCount);
+    expect(children.every((c) => c.parentId !== null && parents.has(c.parentId))).toBe(true);
+    const bad = await api.call('GET', `/api/documents/${doc.id}/chunks?layer=section`, { token: alice.token });
+    expect(bad.status).toBe(400);
+  });
+
   it('keeps HTML navigation out of the index', async () => {
     const doc = await ingest(
       'nav.html',

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { type Db, tables } from '../db/index.ts';
 import type { ChunkLayer } from '../db/schema.ts';
 import { notFound } from '../errors.ts';
@@ -88,7 +88,7 @@ export interface PublicChunk {
   tokenCount: number;
 }
 
-/** A document's chunks in reading order, optionally one layer only. */
+/** A document's chunks, summary first, then parents, then children, each in reading order. */
 export function listChunks(db: Db, userId: string, documentId: string, layer?: ChunkLayer): PublicChunk[] {
   getDocumentRow(db, userId, documentId);
   const where = layer
@@ -107,6 +107,6 @@ export function listChunks(db: Db, userId: string, documentId: string, layer?: C
     })
     .from(chunks)
     .where(where)
-    .orderBy(asc(chunks.layer), asc(chunks.position))
+    .orderBy(sql`CASE ${chunks.layer} WHEN 'document' THEN 0 WHEN 'parent' THEN 1 ELSE 2 END`, asc(chunks.position))
     .all();
 }

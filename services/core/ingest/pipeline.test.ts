@@ -1,0 +1,115 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTestDeps, type TestDeps } from '../../../tests/helpers/deps.ts';
+import { type RunningMock, startMockOneApi } from '../../../tests/helpers/mock-oneapi.ts';
+import { registerUser } from '../auth/users.ts';
+import { createDocument } from '../documents/create.ts';
+import { getDocument } from '../documents/index.ts';
+import { createKb } from '../kbs/index.ts';
+import { chunkId } from './ids.ts';
+import { startIngestWorker } from './worker.ts';
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const fn of cleanups.splice(0).reverse()) await fn();
+});
+
+async function setup(env: Record<string, string> = {}) {
+  const deps: TestDeps = await createTestDeps(env);
+  cleanups.push(() => deps.cleanup());
+  const user = await registerUser(deps.db, { email: 'p@example.com', password: 'pipeline password' });
+  const kb = createKb(deps.db, user.id, { title: 'KB' });
+  const upload = (fileName: string, text: string) =>
+    createDocument(deps, user.id, kb.id, { fileName, bytes: Buffer.from(text) });
+  const settled = async (id: string, timeoutMs = 15_000) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const doc = getDocument(deps.db, user.id, id);
+      if (doc.status === 'completed' || doc.status === 'failed') return doc;
+      if (Date.now() > deadline) throw new Error(`still ${doc.status}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  };
+  return { deps, user, kb, upload, settled };
+}
+
+describe('ingest pipeline', () => {
+  it('derives the same chunk id for the same place, different ones elsewhere', () => {
+    const a = chunkId('doc-1', 'child', 3);
+    expect(a).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(chunkId('doc-1', 'child', 3)).toBe(a);
+    expect(
+      new Set([a, chunkId('doc-1', 'parent', 3), chunkId('doc-1', 'child', 4), chunkId('doc-2', 'child', 3)]).size,
+    ).toBe(4);
+  });
+
+  it('walks through every stage with rising progress', async () => {
+    const { deps, upload, settled } = await setup();
+    deps.db.sqlite.exec(`CREATE TABLE stage_log (stage TEXT, progress INTEGER);
+      CREATE TRIGGER log_stage AFTER UPDATE OF stage, progress ON documents
+      BEGIN INSERT INTO stage_log VALUES (new.stage, new.progress); END;`);
+    const worker = await startIngestWorker(deps);
+    cleanups.push(() => worker.stop());
+    const doc = await settled(
+      (await upload('stages.md', `# Stages\n\n${'Progress is written as it goes. '.repeat(400)}`)).id,
+    );
+    expect(doc.status).toBe('completed');
+    const log = deps.db.sqlite.prepare('SELECT stage, progress FROM stage_log').all() as Array<{
+      stage: string | null;
+      progress: number;
+    }>;
+    const stages = [...new Set(log.map((l) => l.stage).filter((s) => s !== null))];
+    expect(stages).toEqual(['parsing', 'summarizing', 'chunking', 'embedding', 'indexing']);
+    const progress = log.map((l) => l.progress);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+    expect(progress.at(-1)).toBe(100);
+  });
+
+  it('fails at once, without retries, when the stored file has vanished', async () => {
+    const { deps, upload, settled } = await setup();
+    const doc = await upload('lost.md', '# Lost\nThis file will vanish.');
+    const key = (
+      deps.db.sqlite.prepare('SELECT storage_key AS k FROM documents WHERE id = ?').get(doc.id) as { k: string }
+    ).k;
+    await deps.storage.delete(key);
+    const worker = await startIngestWorker(deps);
+    cleanups.push(() => worker.stop());
+    const failed = await settled(doc.id);
+    expect(failed).toMatchObject({ status: 'failed', error: 'The uploaded file is missing from storage', attempts: 1 });
+    expect((await deps.queue.failedJobs()).map((j) => j.documentId)).toEqual([doc.id]);
+  });
+
+  it('picks up a document left queued without a job on its next reconcile', async () => {
+    const { deps, user, upload, settled } = await setup();
+    const worker = await startIngestWorker(deps, { reconcileIntervalMs: 100 });
+    cleanups.push(() => worker.stop());
+    const doc = await upload('orphan.md', '# Orphan\nIts job was lost.');
+    expect((await settled(doc.id)).attempts).toBe(1);
+    deps.db.sqlite.prepare("UPDATE documents SET status = 'queued' WHERE id = ?").run(doc.id);
+    const deadline = Date.now() + 5000;
+    while (getDocument(deps.db, user.id, doc.id).attempts < 2) {
+      if (Date.now() > deadline) throw new Error('reconciler did not re-enqueue');
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    expect((await settled(doc.id)).status).toBe('completed');
+  });
+
+  describe('with ONEAPI', () => {
+    let mock: RunningMock;
+    it('summarises with SUMMARY_MODEL and embeds through the gateway', async () => {
+      mock = await startMockOneApi();
+      cleanups.push(() => mock.stop());
+      const { deps, upload, settled } = await setup({
+        ONEAPI_BASE_URL: mock.baseUrl,
+        ONEAPI_KEY: 'test-key',
+        SUMMARY_MODEL: 'deepseek-chat',
+      });
+      const worker = await startIngestWorker(deps);
+      cleanups.push(() => worker.stop());
+      const doc = await settled((await upload('llm.md', '# Model summary\nThe model writes this summary.')).id);
+      expect(doc.status).toBe('completed');
+      expect(doc.summary).toContain('Mock answer from deepseek-chat');
+      expect(mock.requests('/embeddings').length).toBeGreaterThan(0);
+      expect(await deps.vectors.count({ documentIds: [doc.id] })).toBe(1 + doc.parentCount + doc.childCount);
+    });
+  });
+});
