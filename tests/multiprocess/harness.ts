@@ -112,6 +112,21 @@ export async function startService(
   throw new Error(`${name} did not answer /healthz in time:\n${service.output()}`);
 }
 
+/** Runs one of the project's scripts (`scripts/<file>`) as its own process, like cron would. */
+export function runScript(
+  file: string,
+  args: string[],
+  env: Record<string, string>,
+): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join('scripts', file), ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), ...env },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  return { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+}
+
 /** Redis URL on a database of its own, so this stack's queue never meets another suite's workers. */
 export function ownDatabase(redisUrl: string, db: number): string {
   const url = new URL(redisUrl);
@@ -127,10 +142,12 @@ export class Stack {
   readonly root = mkdtempSync(join(tmpdir(), 'cos-stack-'));
   readonly services = new Map<ServiceName, ServiceProcess>();
   readonly env: Record<string, string>;
+  /** False: no SEARCH_URL, so the gateway searches in-process (the embedded layout). */
+  remoteSearch = true;
   private readonly ports = new Map<ServiceName, number>();
 
   constructor(redisUrl: string, extra: Record<string, string> = {}) {
-    for (const dir of ['data', 'files', 'backups']) mkdirSync(join(this.root, dir));
+    for (const dir of ['data', 'files', 'backups']) mkdirSync(join(this.root, dir), { recursive: true });
     this.env = {
       NODE_ENV: 'production',
       HOST: '127.0.0.1',
@@ -150,7 +167,7 @@ export class Stack {
     for (const name of ['gateway', 'search', 'ingest-worker', 'admin'] as const) {
       if (!this.ports.has(name)) this.ports.set(name, await freePort());
     }
-    this.env.SEARCH_URL = `http://127.0.0.1:${this.ports.get('search')}`;
+    if (this.remoteSearch) this.env.SEARCH_URL = `http://127.0.0.1:${this.ports.get('search')}`;
   }
 
   async start(name: ServiceName): Promise<ServiceProcess> {
