@@ -19,13 +19,12 @@ export interface LlmParts {
 export function buildLlm(config: Config, logger: Logger): LlmParts {
   if (!config.ONEAPI_BASE_URL) return {};
   const sdk = createOneApiSdk(config);
-  // One limit shared by chat and embeddings: it protects the gateway, whichever call it is.
-  const limiter = createLimiter(config.ONEAPI_CONCURRENCY);
+  // Separate limits, so a large upload's embedding batches never queue a user's chat behind them.
   const log = logger.child({ component: 'oneapi' });
-  const chat = createOpenAiChatClient({ sdk, limiter, logger: log });
+  const chat = createOpenAiChatClient({ sdk, limiter: createLimiter(config.ONEAPI_CONCURRENCY), logger: log });
   const embedder = createOneApiEmbedder({
     sdk,
-    limiter,
+    limiter: createLimiter(config.ONEAPI_CONCURRENCY),
     logger: log,
     model: config.EMBEDDING_MODEL,
     dimension: config.EMBEDDING_DIMENSION,
