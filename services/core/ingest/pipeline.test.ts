@@ -64,8 +64,8 @@ describe('ingest pipeline', () => {
     expect(progress.at(-1)).toBe(100);
   });
 
-  it('fails at once, without retries, when the stored file has vanished', async () => {
-    const { deps, upload, settled } = await setup();
+  it('fails at once when the stored file has vanished, and a queue retry runs it again', async () => {
+    const { deps, user, upload, settled } = await setup();
     const doc = await upload('lost.md', '# Lost\nThis file will vanish.');
     const key = (
       deps.db.sqlite.prepare('SELECT storage_key AS k FROM documents WHERE id = ?').get(doc.id) as { k: string }
@@ -76,6 +76,15 @@ describe('ingest pipeline', () => {
     const failed = await settled(doc.id);
     expect(failed).toMatchObject({ status: 'failed', error: 'The uploaded file is missing from storage', attempts: 1 });
     expect((await deps.queue.failedJobs()).map((j) => j.documentId)).toEqual([doc.id]);
+
+    await deps.storage.put(key, Buffer.from('# Found\nThe file is back.'));
+    await deps.queue.retry(doc.id);
+    const deadline = Date.now() + 5000;
+    while (getDocument(deps.db, user.id, doc.id).status !== 'completed') {
+      if (Date.now() > deadline) throw new Error('retried job did not complete the document');
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(getDocument(deps.db, user.id, doc.id)).toMatchObject({ error: null, attempts: 2 });
   });
 
   it('picks up a document left queued without a job on its next reconcile', async () => {

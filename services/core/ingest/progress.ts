@@ -14,7 +14,10 @@ export class DocumentGoneError extends Error {
   }
 }
 
-/** Claims a queued or processing document for this run; false when it is not waiting for one. */
+/**
+ * Claims a document for this run: queued or processing ones, and failed ones whose job was
+ * retried from the queue. A completed document is left alone (a stale duplicate job).
+ */
 export function startProcessing(db: Db, documentId: string): boolean {
   const row = db.orm
     .update(documents)
@@ -22,10 +25,11 @@ export function startProcessing(db: Db, documentId: string): boolean {
       status: 'processing',
       stage: 'parsing',
       progress: 2,
+      error: null,
       attempts: sql`${documents.attempts} + 1`,
       updatedAt: Date.now(),
     })
-    .where(and(eq(documents.id, documentId), inArray(documents.status, ['queued', 'processing'])))
+    .where(and(eq(documents.id, documentId), inArray(documents.status, ['queued', 'processing', 'failed'])))
     .returning({ id: documents.id })
     .get();
   return row !== undefined;
