@@ -4,6 +4,7 @@ import { tables } from '../db/index.ts';
 import type { Deps } from '../deps.ts';
 import type { JobAttempt } from '../queue/index.ts';
 import { PermanentJobError } from '../queue/index.ts';
+import { countTokens } from '../text/tokenize.ts';
 import { chunkDocument, type ParentDraft } from './chunking.ts';
 import { IngestError } from './errors.ts';
 import { chunkId } from './ids.ts';
@@ -37,7 +38,7 @@ function layout(documentId: string, title: string, summary: string, parents: Par
       heading: title,
       page: null,
       content: summary,
-      tokenCount: 0,
+      tokenCount: countTokens(summary),
     },
   ];
   for (const p of parents) {
