@@ -25,6 +25,8 @@ export interface MockState {
   down: boolean;
   /** Pause between streamed chunks. */
   chunkDelayMs: number;
+  /** When set, streamed answers are cut off after this many chunks, without a finish. */
+  breakStreamAfter: number | undefined;
 }
 
 export interface MockOptions {
@@ -47,6 +49,7 @@ export function createMockState(opts: MockOptions = {}): MockState {
     delayMs: 0,
     down: false,
     chunkDelayMs: 2,
+    breakStreamAfter: undefined,
   };
 }
 
@@ -58,6 +61,7 @@ export interface ControlInput {
   delayMs?: number;
   down?: boolean;
   chunkDelayMs?: number;
+  breakStreamAfter?: number | null;
   reset?: boolean;
 }
 
@@ -70,6 +74,7 @@ export function applyControl(state: MockState, input: ControlInput): void {
       delayMs: 0,
       down: false,
       chunkDelayMs: 2,
+      breakStreamAfter: undefined,
       requests: [],
     });
   }
@@ -79,4 +84,5 @@ export function applyControl(state: MockState, input: ControlInput): void {
   if (typeof input.delayMs === 'number') state.delayMs = input.delayMs;
   if (typeof input.down === 'boolean') state.down = input.down;
   if (typeof input.chunkDelayMs === 'number') state.chunkDelayMs = input.chunkDelayMs;
+  if (input.breakStreamAfter !== undefined) state.breakStreamAfter = input.breakStreamAfter ?? undefined;
 }

@@ -74,7 +74,8 @@ export function v1Routes(state: MockState) {
           choices: [{ index: 0, delta, finish_reason: finish }],
         });
       await stream.writeSSE({ data: chunk({ role: 'assistant', content: '' }, null) });
-      for (const piece of toDeltas(answer)) {
+      for (const [i, piece] of toDeltas(answer).entries()) {
+        if (state.breakStreamAfter !== undefined && i >= state.breakStreamAfter) return;
         await stream.writeSSE({ data: chunk({ content: piece }, null) });
         await stream.sleep(state.chunkDelayMs);
       }

@@ -106,6 +106,26 @@ describe('RAG chat over ONEAPI', () => {
     expect(stored.json.items.at(-1).content).toBe(text);
   });
 
+  it('sends an error event and stores nothing when the model stream is cut off', async () => {
+    const session = await newSession();
+    await mock.control({ breakStreamAfter: 3 });
+    const res = await fetch(`${gw.url}/api/chat/sessions/${session.id}/messages`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${alice.token}`,
+        'content-type': 'application/json',
+        accept: 'text/event-stream',
+      },
+      body: JSON.stringify({ content: 'Why do cats purr?' }),
+    });
+    const { events } = parseSse(await res.text());
+    expect(events.filter((e) => e.event === 'token')).toHaveLength(3);
+    expect(events.at(-1)?.event).toBe('error');
+    expect(JSON.parse(events.at(-1)?.data ?? '{}').code).toBe('llm_error');
+    const stored = await gw.call('GET', `/api/chat/sessions/${session.id}/messages`, { token: alice.token });
+    expect(stored.json.items).toEqual([]);
+  });
+
   it('uses the session model, else the KB model, and refuses unknown models', async () => {
     await gw.call('PATCH', `/api/kbs/${kbId}`, { token: alice.token, body: { chatModel: 'deepseek-chat' } });
     const plain = await newSession();

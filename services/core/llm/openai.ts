@@ -1,4 +1,5 @@
 import type OpenAI from 'openai';
+import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { toLlmError } from './errors.ts';
 import type { ChatClient, ChatMessage, ChatOptions } from './index.ts';
@@ -65,10 +66,14 @@ export function createOpenAiChatClient(opts: OpenAiChatOptions): ChatClient {
           { ...params(messages, o), stream: true },
           { signal: o.signal },
         );
+        let finished = false;
         for await (const chunk of stream) {
-          const delta = chunk.choices[0]?.delta?.content;
-          if (delta) yield delta;
+          const choice = chunk.choices[0];
+          if (choice?.delta?.content) yield choice.delta.content;
+          if (choice?.finish_reason) finished = true;
         }
+        // A connection cut mid-answer ends the SDK's iteration quietly; a cut answer is no answer.
+        if (!finished) throw new AppError('llm_error', 'The LLM stream ended before the answer was complete', 502);
       } catch (err) {
         fail(err, 'chat stream', o.model);
       } finally {
