@@ -127,6 +127,9 @@ describe('RAG chat over ONEAPI', () => {
   });
 
   it('uses the session model, else the KB model, and refuses unknown models', async () => {
+    const models = await gw.call('GET', '/api/chat/models', { token: alice.token });
+    expect(models.json).toMatchObject({ default: 'gpt-4o-mini' });
+    expect(models.json.items).toContain('deepseek-chat');
     await gw.call('PATCH', `/api/kbs/${kbId}`, { token: alice.token, body: { chatModel: 'deepseek-chat' } });
     const plain = await newSession();
     await gw.call('POST', `/api/chat/sessions/${plain.id}/messages`, {

@@ -25,6 +25,8 @@ afterAll(async () => {
 describe('chat without ONEAPI', () => {
   it('has no chat client and answers extractively with citations', async () => {
     expect(deps.chat).toBeUndefined();
+    const models = await gw.call('GET', '/api/chat/models', { token: user.token });
+    expect(models.json).toEqual({ items: [], default: 'extractive' });
     const r = await gw.call('POST', `/api/chat/sessions/${sessionId}/messages`, {
       token: user.token,
       body: { content: 'How many hours do cats sleep?' },

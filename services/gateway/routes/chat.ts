@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { ask, startTurn } from '../../core/chat/ask.ts';
-import { assertKnownModel } from '../../core/chat/models.ts';
+import { assertKnownModel, EXTRACTIVE_MODEL } from '../../core/chat/models.ts';
 import {
   createSession,
   deleteSession,
@@ -32,9 +32,15 @@ export interface ChatRouteOptions {
   keepAliveMs?: number;
 }
 
-/** Chat sessions per KB and their messages; answers stream as SSE on `Accept: text/event-stream`. */
+/** The models to choose from, chat sessions per KB and their messages; answers stream as SSE on `Accept: text/event-stream`. */
 export function chatRoutes(deps: Deps, opts: ChatRouteOptions = {}) {
   return new Hono<AppEnv>()
+    .get('/models', async (c) =>
+      c.json({
+        items: deps.chat ? await deps.chat.listModels() : [],
+        default: deps.chat ? deps.config.CHAT_MODEL : EXTRACTIVE_MODEL,
+      }),
+    )
     .post('/sessions', validate('json', createBody), async (c) => {
       const body = c.req.valid('json');
       if (body.model) await assertKnownModel(deps, body.model);
