@@ -29,8 +29,12 @@ const isZip = (bytes: Uint8Array) => startsWith(bytes, [0x50, 0x4b, 0x03, 0x04])
 /** A zip whose entries include the main part of a Word document. */
 const isDocx = (bytes: Uint8Array) => isZip(bytes) && Buffer.from(bytes).includes('word/document.xml');
 
+/** UTF-16 text (as Windows Notepad saves "Unicode") starts with a byte order mark. */
+export const hasUtf16Bom = (bytes: Uint8Array) => startsWith(bytes, [0xff, 0xfe]) || startsWith(bytes, [0xfe, 0xff]);
+
 /** NUL bytes or many control characters in the first 8 KB: not text in any encoding we read. */
 export function looksBinary(bytes: Uint8Array): boolean {
+  if (hasUtf16Bom(bytes)) return false;
   const head = bytes.subarray(0, SNIFF_BYTES);
   let control = 0;
   for (const b of head) {

@@ -47,6 +47,12 @@ describe('parsers', () => {
     expect(doc.title).toBe('第一章 总则');
   });
 
+  it('reads UTF-16 text saved with a byte order mark', async () => {
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('第一章 总则\n统一编码。', 'utf16le')]);
+    expect(detectFileKind('unicode.txt', le)).toBe('text');
+    expect(texts(await parseFile('text', le))).toBe('第一章 总则\n统一编码。');
+  });
+
   it('reads Markdown headings, front matter title and fenced code', async () => {
     const md =
       '---\ntitle: "Ops Handbook"\n---\n# Backups\nRun them nightly.\n\n```sh\n# not a heading\nbackup --all\n```\n## 1.2 Restore\nTest restores.';

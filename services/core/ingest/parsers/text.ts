@@ -8,10 +8,14 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 const CHINESE_FALLBACK = 'gb18030';
 
 /**
- * Decodes text bytes: UTF-8 (with or without BOM) when valid, else the encoding chardet
+ * Decodes text bytes: UTF-16 with a byte order mark, UTF-8 (with or without BOM) when valid, else the encoding chardet
  * detects. Chinese legacy encodings (GBK, GB2312) decode as GB18030, their superset.
  */
 export function decodeText(bytes: Uint8Array): { text: string; encoding: string } {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe)
+    return { text: iconv.decode(Buffer.from(bytes), 'utf-16le'), encoding: 'utf-16le' };
+  if (bytes[0] === 0xfe && bytes[1] === 0xff)
+    return { text: iconv.decode(Buffer.from(bytes), 'utf-16be'), encoding: 'utf-16be' };
   try {
     return { text: strictUtf8.decode(bytes).replace(/^\uFEFF/, ''), encoding: 'utf-8' };
   } catch {
