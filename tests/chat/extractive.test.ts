@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Citation } from '../../services/core/chat/types.ts';
 import { createTestDeps, type TestDeps } from '../helpers/deps.ts';
 import { parseSse, startGateway } from './live.ts';
-import { CATS, seedDocument } from './seed.ts';
+import { CATS, seedDocument, VOLCANOES } from './seed.ts';
 
 let deps: TestDeps;
 let gw: Awaited<ReturnType<typeof startGateway>>;
@@ -55,6 +55,19 @@ describe('chat without ONEAPI', () => {
     expect(events.filter((e) => e.event === 'token').length).toBeGreaterThan(3);
     expect(events.map((e) => e.event).slice(-2)).toEqual(['citations', 'done']);
     expect(JSON.parse(events.at(-1)?.data ?? '{}').message.content).toContain('Cats purr when they are content');
+  });
+
+  it('answers a Chinese question in Chinese, quoting the Chinese passage', async () => {
+    const kbId = (await gw.call('POST', '/api/kbs', { token: user.token, body: { title: '地理' } })).json.kb.id;
+    await seedDocument(deps, user.userId, kbId, VOLCANOES);
+    const s = (await gw.call('POST', '/api/chat/sessions', { token: user.token, body: { kbId } })).json.session.id;
+    const r = await gw.call('POST', `/api/chat/sessions/${s}/messages`, {
+      token: user.token,
+      body: { content: '火山为什么会喷发？' },
+    });
+    expect(r.json.message.content).toMatch(/^以下是知识库中最相关的原文/);
+    expect(r.json.message.content).toContain('火山喷发是因为地下岩浆的压力超过了地壳的承受能力。');
+    expect(r.json.citations[0].fileName).toBe('火山.md');
   });
 
   it('says so when the KB has nothing on the question', async () => {
