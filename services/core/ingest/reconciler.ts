@@ -2,6 +2,8 @@ import { inArray } from 'drizzle-orm';
 import { tables } from '../db/index.ts';
 import type { Deps } from '../deps.ts';
 
+const PARALLEL = 8;
+
 /**
  * Puts every document left `queued` or `processing` back on the queue. The documents table
  * is the source of truth, so a killed worker or a flushed Redis loses nothing; job ids are
@@ -13,7 +15,12 @@ export async function reconcile(deps: Pick<Deps, 'db' | 'queue' | 'logger'>): Pr
     .from(tables.documents)
     .where(inArray(tables.documents.status, ['queued', 'processing']))
     .all();
-  for (const { id } of rows) await deps.queue.retry(id);
+  // A few at a time: each check is a round trip, and Redis may be far away (scheme B).
+  const pending = rows.map((r) => r.id);
+  const lane = async () => {
+    for (let id = pending.shift(); id !== undefined; id = pending.shift()) await deps.queue.retry(id);
+  };
+  await Promise.all(Array.from({ length: PARALLEL }, lane));
   if (rows.length > 0) deps.logger.info({ documents: rows.length }, 'reconciler re-enqueued unfinished documents');
   return rows.length;
 }
