@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningIngestWorker } from '../../services/core/ingest/worker.ts';
 import { startIngestWorker } from '../../services/core/ingest/worker.ts';
+import { search } from '../../services/core/search/index.ts';
 import { createApp } from '../../services/gateway/app.ts';
 import { createTestDeps, type TestDeps } from '../helpers/deps.ts';
 import { client } from '../helpers/http.ts';
@@ -117,6 +118,24 @@ describe('document ingestion over the API', () => {
     expect(children.every((c) => c.parentId !== null && parents.has(c.parentId))).toBe(true);
     const bad = await api.call('GET', `/api/documents/${doc.id}/chunks?layer=section`, { token: alice.token });
     expect(bad.status).toBe(400);
+  });
+
+  it('makes a completed document findable through all three layers, and gone once deleted', async () => {
+    const kb = (await api.call('POST', '/api/kbs', { token: alice.token, body: { title: 'Search' } })).json.kb.id;
+    const r = await upload(
+      'zebra.md',
+      '# Zebra care\n\nZebras need fresh hay and a dust bath every week.',
+      alice.token,
+      kb,
+    );
+    const doc = await waitForDocument(api, alice.token, r.json.document.id);
+    for (const hybrid of [false, true]) {
+      const result = await search(deps, alice.userId, { kbId: kb, query: 'zebra hay dust bath', hybrid });
+      expect(result.hits[0]?.document.id).toBe(doc.id);
+      expect(result.hits[0]?.children.map((c) => c.content).join(' ')).toContain('dust bath');
+    }
+    await api.call('DELETE', `/api/documents/${doc.id}`, { token: alice.token });
+    expect((await search(deps, alice.userId, { kbId: kb, query: 'zebra hay dust bath' })).hits).toEqual([]);
   });
 
   it('keeps HTML navigation out of the index', async () => {

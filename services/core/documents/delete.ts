@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { tables, writeTransaction } from '../db/index.ts';
 import type { Deps } from '../deps.ts';
 import { deleteChunkRows } from '../ingest/write-index.ts';
+import { invalidateKb } from '../search/generation.ts';
 import { getDocumentRow } from './index.ts';
 
 type DeleteDeps = Pick<Deps, 'db' | 'storage' | 'vectors' | 'logger'>;
@@ -24,6 +25,7 @@ export async function deleteDocument(deps: DeleteDeps, userId: string, documentI
       .delete(tables.documents)
       .where(and(eq(tables.documents.id, documentId), eq(tables.documents.userId, userId)))
       .run();
+    invalidateKb(deps, doc.kbId);
   });
   await removeFile(deps, doc.storageKey);
 }

@@ -1,6 +1,7 @@
 import { type Db, writeTransaction } from '../db/index.ts';
 import type { ChunkLayer } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
+import { invalidateKb } from '../search/generation.ts';
 import { segmentForIndex } from '../text/tokenize.ts';
 import type { VectorPoint } from '../vector-store/index.ts';
 
@@ -99,6 +100,7 @@ export async function replaceDocumentIndex(deps: Pick<Deps, 'db' | 'vectors' | '
         Date.now(),
         index.documentId,
       );
+    invalidateKb(deps, index.kbId);
     return true;
   });
   if (!written) await vectors.deleteByDocument(index.userId, index.documentId);
