@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateHandbook } from '../../bench/ingest-corpus.ts';
 import type { RunningIngestWorker } from '../../services/core/ingest/worker.ts';
 import { startIngestWorker } from '../../services/core/ingest/worker.ts';
 import { search } from '../../services/core/search/index.ts';
@@ -136,6 +137,17 @@ describe('document ingestion over the API', () => {
     }
     await api.call('DELETE', `/api/documents/${doc.id}`, { token: alice.token });
     expect((await search(deps, alice.userId, { kbId: kb, query: 'zebra hay dust bath' })).hits).toEqual([]);
+  });
+
+  it('ingests a 1 MB Markdown handbook well under a minute with the local embedder', async () => {
+    const handbook = generateHandbook(1_000_000, 3);
+    expect(Buffer.byteLength(handbook)).toBeGreaterThanOrEqual(1_000_000);
+    const started = Date.now();
+    const doc = await ingest('handbook.md', handbook);
+    const seconds = (Date.now() - started) / 1000;
+    expect(doc.status).toBe('completed');
+    expect(doc.childCount).toBeGreaterThan(500);
+    expect(seconds).toBeLessThan(30);
   });
 
   it('keeps HTML navigation out of the index', async () => {

@@ -42,21 +42,28 @@ export async function createDocument(
   const kind = detectFileKind(fileName, upload.bytes);
   const id = randomUUID();
   const stored = await deps.storage.put(`${userId}/${id}/${fileName}`, upload.bytes);
-  const row = deps.db.orm
-    .insert(tables.documents)
-    .values({
-      id,
-      userId,
-      kbId,
-      fileName,
-      mimeType: mimeTypes[kind],
-      size: stored.size,
-      sha256: stored.sha256,
-      storageKey: stored.key,
-      status: 'queued',
-    })
-    .returning()
-    .get();
+  let row: typeof tables.documents.$inferSelect;
+  try {
+    row = deps.db.orm
+      .insert(tables.documents)
+      .values({
+        id,
+        userId,
+        kbId,
+        fileName,
+        mimeType: mimeTypes[kind],
+        size: stored.size,
+        sha256: stored.sha256,
+        storageKey: stored.key,
+        status: 'queued',
+      })
+      .returning()
+      .get();
+  } catch (err) {
+    // The KB was deleted meanwhile, or the database refused: leave no orphan file behind.
+    await deps.storage.delete(stored.key).catch(() => undefined);
+    throw err;
+  }
   try {
     await deps.queue.enqueue(id);
   } catch (err) {
