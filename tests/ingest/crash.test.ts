@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { generateHandbook } from '../../bench/ingest-corpus.ts';
-import { openDatabase } from '../../services/core/db/index.ts';
+import { type Db, openDatabase } from '../../services/core/db/index.ts';
 import { startIngestWorker } from '../../services/core/ingest/worker.ts';
 import { createApp } from '../../services/gateway/app.ts';
 import { createTestDeps, type TestDeps } from '../helpers/deps.ts';
@@ -15,6 +15,11 @@ import { type PrivateRedis, startPrivateRedis } from './redis-server.ts';
 
 const HANDBOOK = generateHandbook(1536 * 1024, 42);
 
+const handles = new Map<string, Db>();
+afterAll(() => {
+  for (const db of handles.values()) db.close();
+});
+
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const fn of cleanups.splice(0).reverse()) await fn();
@@ -22,7 +27,11 @@ afterEach(async () => {
 
 function tempDataDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'cos-crash-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  cleanups.push(() => {
+    handles.get(dir)?.close();
+    handles.delete(dir);
+    rmSync(dir, { recursive: true, force: true });
+  });
   return dir;
 }
 
@@ -36,20 +45,14 @@ async function start(entry: string, env: Record<string, string>): Promise<Servic
 
 /** Reads the document row straight from the SQLite file, as another process would. */
 function row(dataDir: string, id: string) {
-  const db = openDatabase(join(dataDir, 'context-os.db'));
-  try {
-    return db.sqlite
-      .prepare('SELECT status, stage, progress, parent_count AS p, child_count AS c FROM documents WHERE id = ?')
-      .get(id) as {
-      status: string;
-      stage: string | null;
-      progress: number;
-      p: number;
-      c: number;
-    };
-  } finally {
-    db.close();
+  let db = handles.get(dataDir);
+  if (!db) {
+    db = openDatabase(join(dataDir, 'context-os.db'));
+    handles.set(dataDir, db);
   }
+  return db.sqlite
+    .prepare('SELECT status, stage, progress, parent_count AS p, child_count AS c FROM documents WHERE id = ?')
+    .get(id) as { status: string; stage: string | null; progress: number; p: number; c: number };
 }
 
 async function waitForStage(dataDir: string, id: string, stages: string[], timeoutMs = 40_000) {
