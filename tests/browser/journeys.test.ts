@@ -19,6 +19,9 @@ const HANDBOOK = [
   'Travel expenses are reimbursed within ten working days when the receipt is uploaded to the finance portal.',
 ].join('\n');
 
+const GUIDE_ZH =
+  '# 报销指南\n\n## 差旅报销\n\n差旅费用在上传发票后十个工作日内报销。\n\n## 年假\n\n每位员工每年有二十五天带薪年假。\n';
+
 const FAQ =
   '# FAQ\n\n## Holidays\n\nEvery employee has twenty-five days of paid holiday a year, booked in the HR tool.\n';
 
@@ -183,16 +186,40 @@ describe.skipIf(!hasChromium)('console in a real browser', () => {
     await expect.poll(() => page.locator('#health-table').textContent()).toContain('sqlite');
   });
 
-  it('switches to Chinese and keeps it', async () => {
+  it('works in Chinese: upload, search and chat, then back to English', async () => {
     await page.goto(`${app.baseUrl}/kbs`);
     await page.getByRole('button', { name: 'Language' }).click();
     await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('zh-CN');
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('我的知识库');
     await shoot(page, 'kbs-zh');
     await page.getByRole('link', { name: 'Product handbook' }).click();
-    await expect.poll(() => page.getByRole('link', { name: '检索' }).count()).toBe(1);
+    await page.setInputFiles('#f-file', {
+      name: '报销指南.md',
+      mimeType: 'text/markdown',
+      buffer: Buffer.from(GUIDE_ZH),
+    });
+    await page.getByRole('button', { name: '上传' }).click();
+    await expect
+      .poll(() => page.locator('#doc-list tr[data-status="completed"]').count(), { timeout: 20_000, interval: 250 })
+      .toBe(3);
+    await shoot(page, 'kb-documents-zh');
+    await page.getByRole('link', { name: '检索' }).click();
+    await page.getByLabel('查询').fill('差旅费用多久报销');
+    await page.getByRole('radio', { name: /^平铺/ }).check();
+    await page.getByRole('button', { name: '检索' }).click();
+    await expect.poll(() => page.locator('#search-results .hit').count()).toBeGreaterThan(0);
+    expect(await page.locator('#search-results .hit .layer-child').first().textContent()).toContain('十个工作日');
+    await shoot(page, 'search-zh');
+    await page.getByRole('link', { name: '对话' }).click();
+    await page.getByRole('button', { name: '新建对话' }).click();
+    await page.getByLabel('你的问题').fill('差旅费用多久报销？');
+    await page.getByRole('button', { name: '发送' }).click();
+    await page.locator('#messages .message-assistant .citation-link').last().waitFor({ timeout: 15_000 });
+    expect(await page.locator('#messages .message-assistant').last().textContent()).toContain('十个工作日');
+    await shoot(page, 'chat-zh');
     await page.getByRole('button', { name: '语言' }).click();
     await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('en');
+    await expect.poll(() => page.getByRole('button', { name: 'Send' }).count()).toBe(1);
   });
 
   it('made no request to another host and logged no browser error', () => {

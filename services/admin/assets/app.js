@@ -40,6 +40,7 @@
     answer.className = 'message message-assistant';
     answer.setAttribute('aria-busy', 'true');
     answer.textContent = form.dataset.thinking || '…';
+    document.getElementById('chat-empty')?.remove();
     list.append(question, answer);
     box.value = '';
     if (button) button.disabled = true;
@@ -74,10 +75,14 @@
           if (event === 'delta') {
             text += JSON.parse(payload);
             answer.textContent = text;
-          } else if (event === 'done' || event === 'error') {
+          } else if (event === 'done') {
+            // The server's rendering of the exchange replaces the provisional one.
             const holder = document.createElement('div');
             holder.innerHTML = JSON.parse(payload);
+            question.remove();
             answer.replaceWith(...holder.childNodes);
+          } else if (event === 'error') {
+            answer.innerHTML = JSON.parse(payload);
           }
         }
       }

@@ -36,6 +36,6 @@ describe('dictionaries', () => {
   });
 
   it('fill placeholders', () => {
-    expect(fmt(en.searchTook, { n: 3, ms: 12, mode: 'flat' })).toBe('3 hits in 12 ms (flat)');
+    expect(fmt(en.searchTook, { n: 3, ms: 12, mode: 'flat' })).toBe('Hits: 3 · 12 ms · flat');
   });
 });

@@ -94,7 +94,7 @@ export const zh: Dict = {
   searchTopK: '每条结果的段落数',
   searchButton: '检索',
   searchNoHits: '没有找到结果。',
-  searchTook: '{n} 条结果，用时 {ms} 毫秒（{mode}）',
+  searchTook: '结果：{n} 条 · {ms} 毫秒 · {mode}',
   hitDocument: '文档',
   hitSection: '章节',
   hitPassages: '段落',

@@ -52,7 +52,11 @@ export function chatPages(deps: Deps) {
             {sessionId ? (
               <>
                 <div id="messages" class="messages" aria-live="polite">
-                  {messages.length === 0 && <p class="muted">{t.chatNoMessages}</p>}
+                  {messages.length === 0 && (
+                    <p class="muted" id="chat-empty">
+                      {t.chatNoMessages}
+                    </p>
+                  )}
                   {messages.map((m) => (
                     <MessageView t={t} message={m} />
                   ))}
@@ -118,7 +122,12 @@ export function chatPages(deps: Deps) {
             await stream.writeSSE({ event: 'delta', data: JSON.stringify(delta) });
           }
           const { message } = turn.save(answer);
-          const html = await (<MessageView t={t} message={message} />).toString();
+          const html = await (
+            <>
+              <MessageView t={t} message={{ role: 'user', content, citations: [] }} />
+              <MessageView t={t} message={message} />
+            </>
+          ).toString();
           await stream.writeSSE({ event: 'done', data: JSON.stringify(html) });
         } catch (err) {
           const e = toAppError(err, c as never);

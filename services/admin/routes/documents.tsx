@@ -22,17 +22,14 @@ function StatusCard({ c, doc }: { c: AdminContext; doc: PublicDocument }) {
   return (
     <div
       id="doc-status"
-      class="card stack"
+      class="card doc-status"
       hx-get={polling ? `/documents/${doc.id}/status` : undefined}
       hx-trigger={polling ? 'every 1s' : undefined}
       hx-swap={polling ? 'outerHTML' : undefined}
     >
-      <DocProgress t={t} doc={doc} />
-      {polling && (
-        <p class="meta">
-          {t.docStage}: {doc.stage ?? '—'}
-        </p>
-      )}
+      <div class="doc-progress">
+        <DocProgress t={t} doc={doc} />
+      </div>
       <div class="actions">
         <ActionButton action={`/documents/${doc.id}/reprocess`} label={t.docReprocess} />{' '}
         <ActionButton
@@ -114,13 +111,13 @@ export function documentPages(deps: Deps) {
       return page(
         c,
         doc.fileName,
-        <>
+        <div class="stack">
           <KbHeader t={t} kb={kb} tab="documents" />
-          <div class="doc-head">
+          <div class="doc-head stack">
             <h2 class="wrap">{doc.fileName}</h2>
             <StatusCard c={c} doc={doc} />
           </div>
-          <section class="card stack layer layer-document" aria-labelledby="summary-title">
+          <section class="card summary-card" aria-labelledby="summary-title">
             <h3 id="summary-title">{t.docSummary}</h3>
             <p class="content">{doc.summary || t.docNoSummary}</p>
           </section>
@@ -130,7 +127,7 @@ export function documentPages(deps: Deps) {
             </h3>
             <Sections t={t} chunks={chunks} highlight={c.req.query('passage')} />
           </section>
-        </>,
+        </div>,
       );
     })
     .get('/documents/:id/status', (c) => {
