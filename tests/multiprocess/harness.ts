@@ -98,7 +98,7 @@ export async function startService(
       return code;
     },
   };
-  const deadline = Date.now() + (opts.timeoutMs ?? 20_000);
+  const deadline = Date.now() + (opts.timeoutMs ?? 45_000);
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${service.output()}`);
     const ok = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) }).then(
