@@ -177,6 +177,39 @@ describe.skipIf(!hasChromium)('console in a real browser', () => {
     await shoot(page, 'api-keys');
   });
 
+  it('shows a failed document to the admin with its error and retries it', async () => {
+    await page.getByRole('link', { name: 'Knowledge bases' }).first().click();
+    await page.getByRole('link', { name: 'Product handbook' }).click();
+    await page.setInputFiles('#f-file', {
+      name: 'blank.md',
+      mimeType: 'text/markdown',
+      buffer: Buffer.from('   \n\n  '),
+    });
+    await page.getByRole('button', { name: 'Upload' }).click();
+    await expect
+      .poll(() => page.locator('#doc-list tr[data-status="failed"]').textContent(), { timeout: 15_000, interval: 250 })
+      .toContain('contains no text');
+    await page.setInputFiles('#f-file', { name: 'empty.txt', mimeType: 'text/plain', buffer: Buffer.alloc(0) });
+    await page.getByRole('button', { name: 'Upload' }).click();
+    await expect.poll(() => page.locator('#f-file-error').textContent()).toContain('empty.txt');
+    await page.goto(`${app.baseUrl}/admin/jobs`);
+    await expect.poll(() => page.locator('#failed-jobs').textContent()).toContain('blank.md');
+    expect(await page.locator('#job-counts [data-status="failed"] strong').textContent()).toBe('1');
+    const attempts = Number(await page.locator('#failed-jobs tbody tr').getAttribute('data-attempts'));
+    await page.getByRole('button', { name: 'Retry' }).click();
+    // The retry runs the ingest again: it fails the same way, one attempt later.
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          return Number(await page.locator('#failed-jobs tbody tr').getAttribute('data-attempts'));
+        },
+        { timeout: 15_000, interval: 300 },
+      )
+      .toBeGreaterThan(attempts);
+    await shoot(page, 'admin-jobs-failed');
+  });
+
   it('shows the administration pages', async () => {
     for (const tab of ['users', 'jobs', 'health', 'events', 'backups']) {
       await page.goto(`${app.baseUrl}/admin/${tab}`);

@@ -2,7 +2,14 @@ import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import { ask, startTurn } from '../../core/chat/ask.ts';
-import { createSession, deleteSession, getSession, listMessages, listSessions } from '../../core/chat/sessions.ts';
+import {
+  createSession,
+  DEFAULT_TITLE,
+  deleteSession,
+  getSession,
+  listMessages,
+  listSessions,
+} from '../../core/chat/sessions.ts';
 import type { Deps } from '../../core/deps.ts';
 import { getKb } from '../../core/kbs/index.ts';
 import { toAppError } from '../../http/errors.ts';
@@ -38,7 +45,7 @@ export function chatPages(deps: Deps) {
                 {sessions.map((s) => (
                   <li>
                     <a href={`/chat/${s.id}`} aria-current={s.id === sessionId ? 'page' : undefined}>
-                      {s.title}
+                      {s.title === DEFAULT_TITLE ? t.chatUntitled : s.title}
                     </a>
                   </li>
                 ))}

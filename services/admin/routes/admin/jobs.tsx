@@ -1,17 +1,19 @@
 import { Hono } from 'hono';
+import { documentOwner, type FailedDocument, listFailedDocuments } from '../../../core/admin/failed-documents.ts';
 import type { Deps } from '../../../core/deps.ts';
-import type { FailedJob } from '../../../core/queue/index.ts';
+import { reprocessDocument } from '../../../core/documents/reprocess.ts';
+import { notFound } from '../../../core/errors.ts';
 import { documentStatusCounts } from '../../../core/stats.ts';
 import type { AdminContext, AdminEnv } from '../../env.ts';
 import { AdminHeader } from '../../views/admin-nav.tsx';
 import { ActionButton } from '../../views/form.tsx';
 import { formatTime } from '../../views/kb-nav.tsx';
-import { page } from '../../views/render.tsx';
+import { page, redirectTo } from '../../views/render.tsx';
 import { StatusBadge } from '../../views/status.tsx';
 
-function FailedTable({ c, jobs }: { c: AdminContext; jobs: FailedJob[] }) {
+function FailedTable({ c, docs }: { c: AdminContext; docs: FailedDocument[] }) {
   const t = c.get('t');
-  if (jobs.length === 0) return <p class="empty">{t.jobsNoFailed}</p>;
+  if (docs.length === 0) return <p class="empty">{t.jobsNoFailed}</p>;
   return (
     <div class="table-wrap">
       <table id="failed-jobs">
@@ -24,15 +26,13 @@ function FailedTable({ c, jobs }: { c: AdminContext; jobs: FailedJob[] }) {
           </tr>
         </thead>
         <tbody>
-          {jobs.map((j) => (
-            <tr>
+          {docs.map((d) => (
+            <tr data-attempts={String(d.attempts)}>
+              <td class="wrap">{d.fileName}</td>
+              <td class="wrap">{d.error ?? ''}</td>
+              <td class="nowrap">{formatTime(d.updatedAt, c.get('locale'))}</td>
               <td>
-                <a href={`/documents/${j.documentId}`}>{j.documentId.slice(0, 8)}</a>
-              </td>
-              <td class="wrap">{j.error}</td>
-              <td class="nowrap">{formatTime(j.failedAt, c.get('locale'))}</td>
-              <td>
-                <ActionButton action={`/admin/jobs/${j.documentId}/retry`} label={t.jobRetry} />
+                <ActionButton action={`/admin/jobs/${d.id}/retry`} label={t.jobRetry} />
               </td>
             </tr>
           ))}
@@ -42,14 +42,12 @@ function FailedTable({ c, jobs }: { c: AdminContext; jobs: FailedJob[] }) {
   );
 }
 
-/** Ingest jobs: documents per status, queue counts, failed jobs with a retry button. */
+/** Ingest jobs: documents per status, the queue's own counts, failed documents with a retry button. */
 export function adminJobPages(deps: Deps) {
   return new Hono<AdminEnv>()
     .get('/', async (c) => {
       const t = c.get('t');
-      const docs = documentStatusCounts(deps.db);
-      const queue = deps.queue;
-      const [queueCounts, failed] = await Promise.all([queue.counts(), queue.failedJobs(50)]);
+      const queueCounts = await deps.queue.counts();
       return page(
         c,
         t.adminJobs,
@@ -58,33 +56,31 @@ export function adminJobPages(deps: Deps) {
           <section class="stack">
             <h2>{t.jobCounts}</h2>
             <ul class="stat-grid" id="job-counts">
-              {Object.entries(docs).map(([status, n]) => (
-                <li class="card stat">
+              {Object.entries(documentStatusCounts(deps.db)).map(([status, n]) => (
+                <li class="card stat" data-status={status}>
                   <StatusBadge t={t} status={status} />
                   <strong>{n}</strong>
                 </li>
               ))}
             </ul>
-            {queueCounts && (
-              <p class="muted">
-                {queue.kind}:{' '}
-                {Object.entries(queueCounts)
-                  .map(([k, v]) => `${k} ${v}`)
-                  .join(' · ')}
-              </p>
-            )}
+            <p class="muted">
+              {t.jobQueue} ({deps.queue.kind}):{' '}
+              {Object.entries(queueCounts)
+                .map(([k, v]) => `${k} ${v}`)
+                .join(' · ')}
+            </p>
             <h2>{t.jobsFailed}</h2>
-            <FailedTable c={c} jobs={failed} />
+            <FailedTable c={c} docs={listFailedDocuments(deps.db)} />
           </section>
         </>,
       );
     })
     .post('/:documentId/retry', async (c) => {
-      await deps.queue.retry(c.req.param('documentId'));
-      if (c.req.header('hx-request') === 'true') {
-        c.header('HX-Redirect', '/admin/jobs');
-        return c.body(null, 204);
-      }
-      return c.redirect('/admin/jobs', 303);
+      const id = c.req.param('documentId');
+      const owner = documentOwner(deps.db, id);
+      if (!owner) throw notFound('Document');
+      await reprocessDocument(deps, owner, id);
+      c.get('logger').info({ documentId: id }, 'ingest retried by admin');
+      return redirectTo(c, '/admin/jobs');
     });
 }
