@@ -3,8 +3,9 @@ import type { Block } from './parsers/types.ts';
 import { splitSentences } from './sentences.ts';
 
 const MAX_SCAN_CHARS = 200_000;
-const KEY_SENTENCES = 4;
-const MAX_SECTIONS = 8;
+const KEY_SENTENCES = 5;
+const MAX_SECTIONS = 12;
+const MAX_LEAD_CHARS = 200;
 
 const KINDS: Array<{ en: string; zh: string; words: RegExp }> = [
   {
@@ -15,7 +16,7 @@ const KINDS: Array<{ en: string; zh: string; words: RegExp }> = [
   { en: 'how-to guide', zh: '操作指南', words: /步骤|安装|配置|操作|step \d|install|configure|how to|tutorial/i },
   { en: 'reference manual', zh: '参考手册', words: /手册|参考|接口|参数|handbook|manual|reference|api|parameter/i },
   { en: 'report', zh: '报告', words: /报告|分析|季度|同比|report|analysis|quarter|revenue|findings/i },
-  { en: 'meeting notes', zh: '会议纪要', words: /会议|纪要|议题|minutes|agenda|attendees|action items/i },
+  { en: 'meeting notes', zh: '会议纪要', words: /会议|纪要|议题|meeting minutes|agenda|attendees|action items/i },
 ];
 
 /** Mostly Chinese text gets a Chinese summary frame. */
@@ -39,11 +40,29 @@ function guessKind(text: string): { en: string; zh: string } {
   return best;
 }
 
+/** Each main section with its first sentence: what the section is about, in its own words. */
+function sectionLeads(blocks: Block[], maxLevel: number): Array<{ heading: string; lead: string }> {
+  const leads: Array<{ heading: string; lead: string }> = [];
+  let open: string | undefined;
+  for (const b of blocks) {
+    if (b.heading !== undefined) {
+      open = b.heading <= maxLevel ? b.text.replace(/\s+/g, ' ').slice(0, 60) : open;
+      continue;
+    }
+    if (open === undefined) continue;
+    const first = splitSentences(b.text)[0]?.replace(/\s+/g, ' ').trim() ?? '';
+    if (first) leads.push({ heading: open, lead: first.slice(0, MAX_LEAD_CHARS) });
+    open = undefined;
+    if (leads.length >= MAX_SECTIONS) break;
+  }
+  return leads;
+}
+
 /** Sentences that carry the document's most frequent words, in reading order. */
-function keySentences(text: string): string[] {
+function keySentences(text: string, skip: Set<string>): string[] {
   const sentences = splitSentences(text)
     .map((s) => s.replace(/\s+/g, ' ').trim())
-    .filter((s) => countTokens(s) >= 6 && s.length <= 300);
+    .filter((s) => countTokens(s) >= 6 && s.length <= 300 && !skip.has(s));
   const freq = new Map<string, number>();
   for (const w of segment(text, { dropStopwords: true })) if (w.length > 1) freq.set(w, (freq.get(w) ?? 0) + 1);
   const scored = sentences.map((s, i) => {
@@ -57,7 +76,8 @@ function keySentences(text: string): string[] {
 
 /**
  * A K-Type summary without a model: the title, a guessed kind of knowledge, the main
- * sections and a few key sentences chosen by word frequency (Chinese segmented by jieba).
+ * sections each with its opening sentence, and a few more key sentences chosen by word
+ * frequency (Chinese segmented by jieba).
  */
 export function extractiveSummary(title: string, blocks: Block[]): string {
   const body = blocks
@@ -71,15 +91,18 @@ export function extractiveSummary(title: string, blocks: Block[]): string {
     .map((b) => b.text.replace(/\s+/g, ' ').slice(0, 60));
   const uniqueSections = [...new Set(sections)].slice(0, MAX_SECTIONS);
   const kind = guessKind(`${title}\n${sections.join('\n')}\n${body.slice(0, 20_000)}`);
-  const points = keySentences(body);
+  const leads = sectionLeads(blocks, topLevel + 1).filter((l) => l.heading !== title);
+  const points = keySentences(body, new Set(leads.map((l) => l.lead)));
   if (mostlyChinese(`${title}${body}`)) {
     const lines = [title, `类型：${kind.zh}。`];
     if (uniqueSections.length > 0) lines.push(`主要章节：${uniqueSections.join('；')}。`);
+    for (const l of leads) lines.push(`${l.heading}：${l.lead}`);
     if (points.length > 0) lines.push(`要点：${points.join(' ')}`);
     return lines.join('\n');
   }
   const lines = [title, `Kind: ${kind.en}.`];
   if (uniqueSections.length > 0) lines.push(`Main sections: ${uniqueSections.join('; ')}.`);
+  for (const l of leads) lines.push(`${l.heading}: ${l.lead}`);
   if (points.length > 0) lines.push(`Key points: ${points.join(' ')}`);
   return lines.join('\n');
 }

@@ -19,7 +19,8 @@ describe('extractive summary', () => {
     expect(s.split('\n')[0]).toBe('Redis operations handbook');
     expect(s).toContain('Main sections: Installation; Backups; Monitoring.');
     expect(s).toMatch(/Kind: (how-to guide|reference manual)\./);
-    expect(s).toContain('Redis backups run nightly.');
+    expect(s).toContain('Backups: Redis backups run nightly.');
+    expect(s).toContain('Installation: Install Redis from the package manager.');
   });
 
   it('writes a Chinese frame for Chinese documents', () => {
@@ -31,7 +32,7 @@ describe('extractive summary', () => {
     const s = extractiveSummary('数据备份制度', doc.blocks);
     expect(s).toContain('类型：制度规范。');
     expect(s).toContain('主要章节：第一章 总则；第二章 恢复。');
-    expect(s).toContain('本制度规定数据库每日备份，备份文件必须加密保存。');
+    expect(s).toContain('第一章 总则：本制度规定数据库每日备份，备份文件必须加密保存。');
   });
 });
 

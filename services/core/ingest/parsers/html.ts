@@ -4,32 +4,11 @@ import type { Block, ParsedDocument } from './types.ts';
 
 const NOISE =
   'script, style, noscript, template, nav, header, footer, aside, form, iframe, svg, button, select, canvas';
-const BLOCK_TAGS = new Set([
-  'p',
-  'div',
-  'section',
-  'article',
-  'main',
-  'li',
-  'ul',
-  'ol',
-  'dl',
-  'dt',
-  'dd',
-  'pre',
-  'blockquote',
-  'table',
-  'tr',
-  'td',
-  'th',
-  'br',
-  'hr',
-  'figure',
-  'figcaption',
-  'address',
-  'details',
-  'summary',
-]);
+const BLOCK_TAGS = new Set(
+  'p div section article main li ul ol dl dt dd pre blockquote table tr td th br hr figure figcaption address details summary'.split(
+    ' ',
+  ),
+);
 const HEADING = /^h([1-6])$/;
 
 type Api = cheerio.CheerioAPI;
