@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,4 +74,41 @@ export function selfSignedCert(dir: string): boolean {
     { stdio: 'ignore' },
   );
   return r.status === 0;
+}
+
+/** A running nginx in front of the test stack. */
+export interface RunningNginx {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs nginx in the foreground without a master process (so it needs no user switch) over a
+ * prefix made by `nginxPrefix`, and waits until its own health location answers.
+ */
+export async function startNginx(bin: string, prefix: NginxPrefix, port: number): Promise<RunningNginx> {
+  const conf = readFileSync(prefix.conf, 'utf8').replace('daemon off;', 'daemon off;\nmaster_process off;');
+  writeFileSync(prefix.conf, conf);
+  const child = spawn(bin, ['-p', prefix.dir, '-c', prefix.conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let errors = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    errors += d.toString('utf8');
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGQUIT');
+    await exited;
+  };
+  for (let i = 0; i < 100; i++) {
+    if (child.exitCode !== null) throw new Error(`nginx exited: ${errors}`);
+    const ok = await fetch(`${url}/nginx-health`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return { url, stop };
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await stop();
+  throw new Error(`nginx did not answer: ${errors}`);
 }

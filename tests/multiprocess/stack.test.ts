@@ -1,7 +1,8 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { findNginx, nginxPrefix, startNginx } from '../compose/nginx-run.ts';
 import { eventually, http, register } from './client.ts';
-import { hasService, ownDatabase, runScript, Stack } from './harness.ts';
+import { freePort, hasService, ownDatabase, runScript, Stack } from './harness.ts';
 
 const TEXT = [
   '# Lighthouse maintenance',
@@ -14,6 +15,8 @@ const TEXT = [
 ].join('\n');
 const PASSWORD = 'correct horse battery';
 const withWorker = hasService('ingest-worker');
+const nginxBin = findNginx();
+if (!nginxBin) console.warn('[multiprocess] no nginx binary: skipping the stack behind nginx');
 if (!withWorker) console.warn('[multiprocess] services/ingest-worker/main.ts is missing: skipping ingest and backup');
 
 /**
@@ -146,5 +149,68 @@ describe('services as separate processes', () => {
       expect(hitIds(found)).toContain(docId);
     },
     90_000,
+  );
+
+  it.skipIf(!nginxBin)(
+    'serves the stack behind nginx: routes, streamed chat, upload limit, sign-in rate limit',
+    async () => {
+      const port = await freePort();
+      const gateway = stack.url('gateway').replace('http://', '');
+      const admin = stack.url('admin').replace('http://', '');
+      const prefix = nginxPrefix('http', { gateway, admin, listen: port });
+      const proxy = await startNginx(nginxBin ?? 'nginx', prefix, port);
+      try {
+        const health = await http(proxy.url)('GET', '/healthz');
+        expect(health.json.service).toBe('gateway');
+        const page = await fetch(`${proxy.url}/login`);
+        expect(page.headers.get('content-type')).toMatch(/text\/html/);
+        expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+        expect((await fetch(`${proxy.url}/metrics`)).status).toBe(404);
+
+        const api = http(proxy.url, token);
+        const session = await api('POST', '/api/chat/sessions', { kbId });
+        expect(session.status, session.text).toBe(201);
+        const res = await fetch(`${proxy.url}/api/chat/sessions/${session.json.session.id}/messages`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${token}`,
+            'content-type': 'application/json',
+            accept: 'text/event-stream',
+          },
+          body: JSON.stringify({ content: 'How often is the fog signal tested?' }),
+        });
+        expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
+        const events = await res.text();
+        expect(events).toMatch(/event: token/);
+        expect(events).toMatch(/event: done/);
+
+        const upload = (mb: number) =>
+          fetch(`${proxy.url}/api/kbs/${kbId}/documents`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' },
+            body: new Uint8Array(mb * 1024 * 1024),
+          });
+        // Under the limit nginx passes the body on and the gateway judges it (not multipart: a JSON 4xx).
+        const passed = await upload(2);
+        expect(passed.status).not.toBe(413);
+        expect(passed.headers.get('content-type')).toMatch(/application\/json/);
+        const tooBig = await upload(52);
+        expect(tooBig.status).toBe(413);
+
+        const attempts: number[] = [];
+        for (let i = 0; i < 14; i++) {
+          attempts.push(
+            (await http(proxy.url)('POST', '/api/auth/login', { email: 'x@example.com', password: 'wrong one' }))
+              .status,
+          );
+        }
+        expect(attempts[0]).toBe(401);
+        expect(attempts).toContain(429);
+      } finally {
+        await proxy.stop();
+        rmSync(prefix.dir, { recursive: true, force: true });
+      }
+    },
+    60_000,
   );
 });
