@@ -170,6 +170,9 @@ describe('document ingestion over the API', () => {
     expect(badDocx).toMatchObject({ status: 'failed', error: expect.stringMatching(/Word document/) });
     const fine = await ingest('after.md', '# Still fine\nThe server carries on.');
     expect(fine.status).toBe('completed');
+    const again = await api.call('POST', `/api/documents/${broken.id}/reprocess`, { token: alice.token });
+    expect(again.json.document).toMatchObject({ status: 'queued', error: null });
+    expect(await waitForDocument(api, alice.token, broken.id)).toMatchObject({ status: 'failed', attempts: 2 });
   });
 
   it('refuses disguised, empty and oversized files', async () => {
