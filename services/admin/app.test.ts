@@ -92,6 +92,18 @@ describe('console', () => {
     expect((await post(`${kbUrl}/delete`, {}, { cookie: other })).status).toBe(404);
   });
 
+  it('answers htmx errors with an alert fragment aimed at the flash region', async () => {
+    const owner = await signUp('owner@example.com');
+    const other = await signUp('other@example.com');
+    const kbUrl = (await post('/kbs', { title: 'Private' }, { cookie: owner })).headers.get('location') ?? '';
+    const res = await post(`${kbUrl}/delete`, {}, { cookie: other, 'hx-request': 'true', 'accept-language': 'zh' });
+    expect(res.status).toBe(404);
+    expect(res.headers.get('hx-retarget')).toBe('#flash');
+    const html = await res.text();
+    expect(html.startsWith('<div class="alert alert-error" role="alert">')).toBe(true);
+    expect(html).toContain('不存在，或不属于你。');
+  });
+
   it('keeps administration to admins: the first account is one, the second is not', async () => {
     const admin = await signUp('admin@example.com');
     const user = await signUp('user@example.com');

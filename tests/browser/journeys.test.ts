@@ -208,6 +208,10 @@ describe.skipIf(!hasChromium)('console in a real browser', () => {
       )
       .toBeGreaterThan(attempts);
     await shoot(page, 'admin-jobs-failed');
+    // The worker's warning about the failed ingest is among the recent events of all services.
+    await page.getByRole('link', { name: 'Warnings and errors' }).click();
+    await expect.poll(() => page.locator('#events-table').count()).toBe(1);
+    expect(await page.locator('#events-table tbody tr').count()).toBeGreaterThan(0);
   });
 
   it('shows the administration pages', async () => {

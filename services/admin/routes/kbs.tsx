@@ -1,9 +1,11 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Deps } from '../../core/deps.ts';
+import { listDocuments } from '../../core/documents/index.ts';
 import { deleteKb } from '../../core/kbs/delete.ts';
 import { createKb, getKb, type KnowledgeBase, listKbs, updateKb } from '../../core/kbs/index.ts';
 import type { AdminContext, AdminEnv } from '../env.ts';
+import { fmt } from '../i18n/index.ts';
 import { ActionButton, Field, type FieldErrors, fieldErrors } from '../views/form.tsx';
 import { formatTime, KbHeader } from '../views/kb-nav.tsx';
 import { page, redirectTo } from '../views/render.tsx';
@@ -59,7 +61,7 @@ function KbForm(p: {
   );
 }
 
-function KbList({ c, kbs }: { c: AdminContext; kbs: KnowledgeBase[] }) {
+function KbList({ c, kbs, counts }: { c: AdminContext; kbs: KnowledgeBase[]; counts: (kbId: string) => number }) {
   const t = c.get('t');
   if (kbs.length === 0) return <p class="empty">{t.kbsEmpty}</p>;
   return (
@@ -71,7 +73,7 @@ function KbList({ c, kbs }: { c: AdminContext; kbs: KnowledgeBase[] }) {
           </h3>
           {kb.description && <p class="muted">{kb.description}</p>}
           <p class="meta">
-            {t.created}: {formatTime(kb.createdAt, c.get('locale'))}
+            {fmt(t.kbDocCount, { n: counts(kb.id) })} · {formatTime(kb.createdAt, c.get('locale'))}
           </p>
         </li>
       ))}
@@ -94,7 +96,11 @@ export function kbPages(deps: Deps) {
       <div class="split">
         <section>
           <h1>{t.kbsTitle}</h1>
-          <KbList c={c} kbs={listKbs(deps.db, c.get('user').id)} />
+          <KbList
+            c={c}
+            kbs={listKbs(deps.db, c.get('user').id)}
+            counts={(kbId) => listDocuments(deps.db, c.get('user').id, kbId).length}
+          />
         </section>
         <section aria-labelledby="kb-create-title">
           <h2 id="kb-create-title">{t.kbCreateTitle}</h2>

@@ -59,7 +59,9 @@ export function DocList({ t, kbId, docs }: { t: Dict; kbId: string; docs: Public
               {docs.map((d) => (
                 <tr data-status={d.status}>
                   <td class="wrap">
-                    <a href={`/documents/${d.id}`}>{d.fileName}</a>
+                    <a href={`/documents/${d.id}`} id={`open-${d.id}`}>
+                      {d.fileName}
+                    </a>
                     {d.status === 'completed' && (
                       <div class="meta">{fmt(t.docSections, { p: d.parentCount, c: d.childCount })}</div>
                     )}
@@ -70,6 +72,7 @@ export function DocList({ t, kbId, docs }: { t: Dict; kbId: string; docs: Public
                   <td class="nowrap">{fileSize(d.size)}</td>
                   <td class="actions">
                     <ActionButton
+                      id={`delete-${d.id}`}
                       action={`/documents/${d.id}/delete`}
                       label={t.docDelete}
                       confirm={t.docDeleteConfirm}

@@ -84,6 +84,8 @@ export function ActionButton(props: {
   variant?: 'danger' | 'secondary';
   target?: string;
   fields?: Record<string, string>;
+  /** A stable id keeps keyboard focus on the button when htmx swaps the list around it. */
+  id?: string;
   children?: Child;
 }) {
   return (
@@ -99,7 +101,7 @@ export function ActionButton(props: {
       {Object.entries(props.fields ?? {}).map(([k, v]) => (
         <input type="hidden" name={k} value={v} />
       ))}
-      <button type="submit" class={props.variant ?? 'secondary'}>
+      <button type="submit" id={props.id} class={props.variant ?? 'secondary'}>
         {props.label}
       </button>
       {props.children}
