@@ -139,7 +139,8 @@ export async function runIngestJob(deps: IngestDeps, documentId: string, attempt
   try {
     await processDocument(deps, documentId);
   } catch (err) {
-    if (err instanceof DocumentGoneError) {
+    const gone = !deps.db.sqlite.prepare('SELECT 1 FROM documents WHERE id = ?').get(documentId);
+    if (err instanceof DocumentGoneError || gone) {
       deps.logger.info({ documentId }, 'document deleted while processing');
       return;
     }
