@@ -1,0 +1,97 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from './harness.ts';
+
+/** A redis-server that speaks only TLS, with a password, as on scheme B's Aliyun server. */
+export interface TlsRedis {
+  url: string;
+  caFile: string;
+  stop(): Promise<void>;
+}
+
+function openssl(dir: string, args: string[]): void {
+  const r = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`openssl ${args[0]} failed: ${r.stderr}`);
+}
+
+/** True when openssl and redis-server are on PATH (Debian's redis-server is built with TLS). */
+export function canRunTlsRedis(): boolean {
+  if (spawnSync('openssl', ['version'], { stdio: 'ignore' }).status !== 0) return false;
+  return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+/**
+ * Makes a private CA and a server certificate for 127.0.0.1 (the README's openssl steps) and
+ * starts redis-server on a TLS port only, password required, noeviction.
+ */
+export async function startTlsRedis(password: string): Promise<TlsRedis> {
+  const dir = mkdtempSync(join(tmpdir(), 'cos-tls-redis-'));
+  openssl(
+    dir,
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=test CA'].concat([
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.crt',
+    ]),
+  );
+  openssl(dir, [
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-subj',
+    '/CN=redis',
+    '-keyout',
+    'redis.key',
+    '-out',
+    'redis.csr',
+  ]);
+  writeFileSync(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1\n');
+  openssl(
+    dir,
+    ['x509', '-req', '-in', 'redis.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial'].concat([
+      '-days',
+      '1',
+      '-extfile',
+      'san.ext',
+      '-out',
+      'redis.crt',
+    ]),
+  );
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    'redis-server',
+    ['--port', '0', '--tls-port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no']
+      .concat(['--tls-cert-file', 'redis.crt', '--tls-key-file', 'redis.key', '--tls-ca-cert-file', 'ca.crt'])
+      .concat(['--tls-auth-clients', 'no', '--requirepass', password, '--maxmemory-policy', 'noeviction']),
+    { cwd: dir, stdio: 'ignore' },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const caFile = join(dir, 'ca.crt');
+  for (let i = 0; i < 100; i++) {
+    const r = spawnSync(
+      'redis-cli',
+      ['--tls', '--cacert', caFile, '-p', String(port), '--no-auth-warning', '-a', password, 'ping'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    if (r.stdout?.trim() === 'PONG') {
+      return {
+        url: `rediss://:${password}@127.0.0.1:${port}/0`,
+        caFile,
+        async stop() {
+          child.kill('SIGTERM');
+          await exited;
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    }
+    await new Promise((res) => setTimeout(res, 50));
+  }
+  child.kill('SIGKILL');
+  throw new Error('TLS redis-server did not answer');
+}
