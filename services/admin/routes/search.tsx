@@ -7,6 +7,7 @@ import { type SearchHit, type SearchMode, type SearchResult, searchModes } from 
 import type { AdminContext, AdminEnv } from '../env.ts';
 import { type Dict, fmt, type MessageKey } from '../i18n/index.ts';
 import { citationHref } from '../views/chat.tsx';
+import { tidyText } from '../views/documents.tsx';
 import { Field } from '../views/form.tsx';
 import { KbHeader } from '../views/kb-nav.tsx';
 import { fragment, page } from '../views/render.tsx';
@@ -24,6 +25,8 @@ const querySchema = z.object({
   topK: z.coerce.number().int().min(1).max(20).catch(3),
 });
 type SearchForm = z.infer<typeof querySchema>;
+
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…` : text);
 
 const score = (t: Dict, n: number) => (
   <span class="score">
@@ -43,16 +46,14 @@ function Hit({ t, hit }: { t: Dict; hit: SearchHit }) {
         <h3>
           <a href={docUrl}>{hit.document.fileName}</a>
         </h3>
-        <p class="content muted">{hit.document.summary}</p>
+        <p class="content muted">{tidyText(hit.document.summary)}</p>
       </div>
       <div class="layer layer-parent">
         <header>
           <h4>{t.hitSection}</h4>
           {score(t, hit.parent.score)}
         </header>
-        <p class="content">
-          {hit.parent.content.length > 600 ? `${hit.parent.content.slice(0, 600)}…` : hit.parent.content}
-        </p>
+        <p class="content">{clip(tidyText(hit.parent.content), 600)}</p>
       </div>
       <div class="layer layer-child">
         <h4>{t.hitPassages}</h4>
@@ -63,7 +64,7 @@ function Hit({ t, hit }: { t: Dict; hit: SearchHit }) {
                 <a href={citationHref({ documentId: hit.document.id, childId: ch.id })}>#{ch.id.slice(0, 6)}</a>
                 {score(t, ch.score)}
               </header>
-              <p class="content">{ch.content}</p>
+              <p class="content">{tidyText(ch.content)}</p>
             </li>
           ))}
         </ol>

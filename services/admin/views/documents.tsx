@@ -5,6 +5,13 @@ import { StatusBadge } from './status.tsx';
 
 export const isPending = (d: Pick<PublicDocument, 'status'>) => d.status === 'queued' || d.status === 'processing';
 
+/** Text for display: blank-line runs and trailing spaces collapsed, so passages stay compact. */
+export const tidyText = (text: string) =>
+  text
+    .replace(/[ \t]+\n/g, '\n')
+    .replace(/\n{2,}/g, '\n')
+    .trim();
+
 export const fileSize = (bytes: number) =>
   bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} kB`;
 
@@ -152,7 +159,7 @@ export function Sections({ t, chunks, highlight }: { t: Dict; chunks: PublicChun
                   class={ch.id === highlight ? 'chunk highlight' : 'chunk'}
                   aria-current={ch.id === highlight ? 'true' : undefined}
                 >
-                  <p class="content">{ch.content}</p>
+                  <p class="content">{tidyText(ch.content)}</p>
                 </li>
               ))}
           </ol>
