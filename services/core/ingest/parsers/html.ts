@@ -5,7 +5,7 @@ import type { Block, ParsedDocument } from './types.ts';
 const NOISE =
   'script, style, noscript, template, nav, header, footer, aside, form, iframe, svg, button, select, canvas';
 const BLOCK_TAGS = new Set(
-  'p div section article main li ul ol dl dt dd pre blockquote table tr td th br hr figure figcaption address details summary'.split(
+  'p div section article main li ul ol dl dt dd pre blockquote table tr br hr figure figcaption address details summary'.split(
     ' ',
   ),
 );
@@ -21,6 +21,7 @@ function collect($: Api, root: Node, blocks: Block[]): void {
     const text = buffer
       .replace(/[ \t\f\v\u00a0]+/g, ' ')
       .replace(/\s*\n\s*/g, '\n')
+      .replace(/\s*\|\s*$/, '')
       .trim();
     if (text) blocks.push({ text });
     buffer = '';
@@ -46,6 +47,8 @@ function collect($: Api, root: Node, blocks: Block[]): void {
     } else {
       for (const child of $(node).contents().toArray()) walk(child);
     }
+    // Table cells stay on their row's line, separated as in a Markdown table.
+    if (tag === 'td' || tag === 'th') buffer += ' | ';
     if (isBlock) flush();
   };
   walk(root);

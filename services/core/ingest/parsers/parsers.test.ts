@@ -77,6 +77,12 @@ describe('parsers', () => {
     expect(doc.blocks[0]).toEqual({ text: 'Install', heading: 1 });
   });
 
+  it('keeps each table row on one line', async () => {
+    const html = '<table><tr><th>Plan</th><th>Price</th></tr><tr><td>Basic</td><td>10 USD</td></tr></table>';
+    const doc = await parseFile('html', utf8(html));
+    expect(doc.blocks.map((b) => b.text)).toEqual(['Plan | Price', 'Basic | 10 USD']);
+  });
+
   it('extracts PDF text with page numbers', async () => {
     const doc = await parseFile('pdf', makePdf(['Quarterly report\nRevenue grew strongly.', 'Costs (fixed) fell.']));
     expect(doc.blocks.map((b) => b.page)).toEqual([1, 2]);
