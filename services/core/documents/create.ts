@@ -11,14 +11,14 @@ export interface Upload {
   bytes: Uint8Array;
 }
 
-/** A display name without any path, control characters or excess length. */
+/** A display name without any path, control characters or excess length; never `.` or `..`. */
 export function cleanFileName(name: string): string {
   const base = name.split(/[/\\]/).pop() ?? '';
   const cleaned = base
     .replace(/\p{Cc}/gu, '')
     .trim()
     .slice(-200);
-  return cleaned || 'untitled';
+  return cleaned && !/^\.+$/.test(cleaned) ? cleaned : 'untitled';
 }
 
 /**
