@@ -11,7 +11,7 @@ import { createTestDeps, type TestDeps } from '../helpers/deps.ts';
 import { client } from '../helpers/http.ts';
 import { type ServiceProcess, startService } from '../helpers/process.ts';
 import { fileForm, waitForDocument } from './helpers.ts';
-import { type PrivateRedis, startPrivateRedis } from './redis-server.ts';
+import { hasRedisServer, type PrivateRedis, startPrivateRedis } from './redis-server.ts';
 
 const HANDBOOK = generateHandbook(1536 * 1024, 42);
 
@@ -129,35 +129,39 @@ describe('crash safety', () => {
     await expectCleanIndex(dataDir, id);
   }, 120_000);
 
-  it('finishes a document after the BullMQ worker is killed and Redis restarts empty', async () => {
-    const redis: PrivateRedis = await startPrivateRedis();
-    cleanups.push(() => redis.stop());
-    const dataDir = tempDataDir();
-    const deps = await createTestDeps({ DATA_DIR: dataDir, REDIS_URL: redis.url });
-    cleanups.push(() => deps.cleanup());
-    expect(deps.queue.kind).toBe('bullmq');
-    const api = client(createApp(deps));
-    const user = await api.register('bull@example.com');
-    const kbId = (await api.call('POST', '/api/kbs', { token: user.token, body: { title: 'Bull' } })).json.kb.id;
-    const env = { DATA_DIR: dataDir, REDIS_URL: redis.url };
-    let worker = await start('services/ingest-worker/main.ts', env);
-    const up = await api.call('POST', `/api/kbs/${kbId}/documents`, {
-      token: user.token,
-      body: fileForm('handbook.md', HANDBOOK),
-    });
-    const id: string = up.json.document.id;
+  it.skipIf(!hasRedisServer)(
+    'finishes a document after the BullMQ worker is killed and Redis restarts empty',
+    async () => {
+      const redis: PrivateRedis = await startPrivateRedis();
+      cleanups.push(() => redis.stop());
+      const dataDir = tempDataDir();
+      const deps = await createTestDeps({ DATA_DIR: dataDir, REDIS_URL: redis.url });
+      cleanups.push(() => deps.cleanup());
+      expect(deps.queue.kind).toBe('bullmq');
+      const api = client(createApp(deps));
+      const user = await api.register('bull@example.com');
+      const kbId = (await api.call('POST', '/api/kbs', { token: user.token, body: { title: 'Bull' } })).json.kb.id;
+      const env = { DATA_DIR: dataDir, REDIS_URL: redis.url };
+      let worker = await start('services/ingest-worker/main.ts', env);
+      const up = await api.call('POST', `/api/kbs/${kbId}/documents`, {
+        token: user.token,
+        body: fileForm('handbook.md', HANDBOOK),
+      });
+      const id: string = up.json.document.id;
 
-    await waitForStage(dataDir, id, ['embedding', 'indexing']);
-    await worker.stop('SIGKILL');
-    await redis.restart();
-    worker = await start('services/ingest-worker/main.ts', env);
-    const doc = await waitForDocument(api, user.token, id, 60_000);
-    expect(doc.status).toBe('completed');
-    expect((await worker.stop('SIGTERM')).code).toBe(0);
-    await expectCleanIndex(dataDir, id);
-  }, 120_000);
+      await waitForStage(dataDir, id, ['embedding', 'indexing']);
+      await worker.stop('SIGKILL');
+      await redis.restart();
+      worker = await start('services/ingest-worker/main.ts', env);
+      const doc = await waitForDocument(api, user.token, id, 60_000);
+      expect(doc.status).toBe('completed');
+      expect((await worker.stop('SIGTERM')).code).toBe(0);
+      await expectCleanIndex(dataDir, id);
+    },
+    120_000,
+  );
 
-  it('re-enqueues queued documents after FLUSHALL when the worker starts', async () => {
+  it.skipIf(!hasRedisServer)('re-enqueues queued documents after FLUSHALL when the worker starts', async () => {
     const redis = await startPrivateRedis();
     cleanups.push(() => redis.stop());
     const deps = await createTestDeps({ REDIS_URL: redis.url });

@@ -12,7 +12,11 @@ export interface PrivateRedis {
   stop(): Promise<void>;
 }
 
-export const hasRedisServer = () => spawnSync('which', ['redis-server']).status === 0;
+/** True when redis-server is on PATH; tests that restart or flush Redis need their own. */
+export const hasRedisServer = spawnSync('which', ['redis-server']).status === 0;
+if (!hasRedisServer) {
+  console.warn('[tests] no redis-server on PATH: suites that restart or flush a private Redis are SKIPPED');
+}
 
 async function waitForPing(port: number): Promise<void> {
   for (let i = 0; i < 100; i++) {

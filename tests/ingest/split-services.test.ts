@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type ServiceProcess, startService } from '../helpers/process.ts';
-import { type PrivateRedis, startPrivateRedis } from './redis-server.ts';
+import { hasRedisServer, type PrivateRedis, startPrivateRedis } from './redis-server.ts';
 
-describe('gateway and ingest worker as separate processes on Redis', () => {
+describe.skipIf(!hasRedisServer)('gateway and ingest worker as separate processes on Redis', () => {
   const stops: Array<() => unknown> = [];
   afterAll(async () => {
     for (const stop of stops.reverse()) await stop();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { startPrivateRedis } from '../../../tests/ingest/redis-server.ts';
+import { hasRedisServer, startPrivateRedis } from '../../../tests/ingest/redis-server.ts';
 import { createLogger } from '../logger.ts';
 import { createBullmqQueue } from './bullmq.ts';
 import { type IngestQueue, type JobAttempt, PermanentJobError } from './index.ts';
@@ -149,7 +149,7 @@ describe.each(implementations)('ingest queue contract: %s', (_kind, make) => {
   });
 });
 
-describe('bullmq queue on a real Redis', () => {
+describe.skipIf(!hasRedisServer)('bullmq queue on a private Redis', () => {
   it('takes jobs again after Redis was flushed and after it restarted empty', async () => {
     const redis = await startPrivateRedis();
     const q = createBullmqQueue({
