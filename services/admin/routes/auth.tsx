@@ -22,9 +22,12 @@ const loginSchema = z.object({
 
 type Values = Record<string, string>;
 
-/** Only same-site paths are followed after logging in. */
+/**
+ * Only same-site paths are followed after logging in. Browsers read `/\host` and `/<tab>/host`
+ * as `//host`, so backslashes and control characters are refused too.
+ */
 const safeNext = (next: unknown) =>
-  typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') ? next : '/kbs';
+  typeof next === 'string' && /^\/(?![/\\])/.test(next) && !/[\\\p{Cc}]/u.test(next) ? next : '/kbs';
 
 function SignupForm({ c, values, errors }: { c: AdminContext; values: Values; errors: FieldErrors }) {
   const t = c.get('t');

@@ -10,8 +10,11 @@ export function langRoutes() {
     if (isLocale(body.lang)) {
       setCookie(c, LOCALE_COOKIE, body.lang, { path: '/', sameSite: 'Lax', maxAge: 365 * 24 * 3600 });
     }
+    // Browsers read `/\host` and `/<tab>/host` as `//host`: only plain paths on this site go back.
     const back =
-      typeof body.back === 'string' && body.back.startsWith('/') && !body.back.startsWith('//') ? body.back : '/';
+      typeof body.back === 'string' && /^\/(?![/\\])/.test(body.back) && !/[\\\p{Cc}]/u.test(body.back)
+        ? body.back
+        : '/';
     return c.redirect(back, 303);
   });
 }
