@@ -112,6 +112,20 @@ describe('console', () => {
     expect((await get('/admin/users', { cookie: user })).status).toBe(403);
   });
 
+  it('lets an admin disable an account, which ends its session', async () => {
+    const admin = await signUp('admin@example.com');
+    const user = await signUp('user@example.com');
+    const row = /action="\/admin\/users\/([\w-]+)"/.exec(await (await get('/admin/users', { cookie: admin })).text());
+    const userId = row?.[1] ?? '';
+    expect((await post(`/admin/users/${userId}`, { disabled: 'true' }, { cookie: admin })).status).toBe(303);
+    const after = await get('/kbs', { cookie: user });
+    expect(after.status).toBe(303);
+    expect(after.headers.get('location')).toContain('/login');
+    const login = await post('/login', { email: 'user@example.com', password: 'correct horse battery' });
+    expect(login.status).toBe(403);
+    expect(await login.text()).toContain('This account is disabled.');
+  });
+
   it('refuses a cross-site form post carrying the session cookie', async () => {
     const cookie = await signUp('ada@example.com');
     const res = await post('/kbs', { title: 'Evil' }, { cookie, origin: 'https://evil.example' });

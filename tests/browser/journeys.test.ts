@@ -219,6 +219,11 @@ describe.skipIf(!hasChromium)('console in a real browser', () => {
       await page.goto(`${app.baseUrl}/admin/${tab}`);
       await shoot(page, `admin-${tab}`);
     }
+    await page.goto(`${app.baseUrl}/admin/backups`);
+    await page.getByRole('button', { name: 'Create backup now' }).click();
+    await expect.poll(() => page.locator('#backups-table tbody tr').count(), { timeout: 10_000 }).toBe(1);
+    expect(await page.getByRole('status').textContent()).toContain('context-os-backup-');
+    await shoot(page, 'admin-backups');
     await page.goto(`${app.baseUrl}/admin/health`);
     await expect.poll(() => page.locator('#health-table').textContent()).toContain('sqlite');
   });

@@ -57,6 +57,7 @@ export const en = {
   uploadHint: 'txt, md, html, pdf, docx — up to {mb} MB each.',
   uploadButton: 'Upload',
   uploadNoFile: 'Choose at least one file.',
+  uploadEmpty: 'The file is empty.',
   uploaded: 'Uploaded {n} file(s).',
   docsTitle: 'Documents',
   docsEmpty: 'No document yet.',

@@ -59,6 +59,7 @@ export const zh: Dict = {
   uploadHint: '支持 txt、md、html、pdf、docx，单个文件不超过 {mb} MB。',
   uploadButton: '上传',
   uploadNoFile: '请至少选择一个文件。',
+  uploadEmpty: '文件是空的。',
   uploaded: '已上传 {n} 个文件。',
   docsTitle: '文档',
   docsEmpty: '还没有文档。',

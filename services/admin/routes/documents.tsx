@@ -89,6 +89,7 @@ export function documentPages(deps: Deps) {
           : kbPage(c, kbId, error, status);
       if (files.length === 0) return show('uploadNoFile', 400);
       for (const file of files.slice(0, MAX_FILES)) {
+        if (file.size === 0) return show(`${file.name}: ${c.get('t').uploadEmpty}`, 400);
         try {
           await createDocument(deps, userId, kbId, {
             fileName: file.name,

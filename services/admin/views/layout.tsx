@@ -28,8 +28,9 @@ function LanguageSwitch({ t, locale, path }: { t: Dict; locale: Locale; path: st
   return (
     <form method="post" action="/lang" class="lang-switch">
       <input type="hidden" name="back" value={path} />
-      <button type="submit" name="lang" value={other} lang={htmlLang[other]} aria-label={t.language}>
-        {other === 'zh' ? t.switchToZh : t.switchToEn}
+      <button type="submit" name="lang" value={other} title={t.language}>
+        <span class="visually-hidden">{t.language}: </span>
+        <span lang={htmlLang[other]}>{other === 'zh' ? t.switchToZh : t.switchToEn}</span>
       </button>
     </form>
   );
