@@ -66,3 +66,37 @@ describe('Coolify app stacks', () => {
     expect([backup?.command ?? []].flat().join(' ')).toContain('scripts/backup.ts --keep');
   });
 });
+
+/** A command with the value after `--requirepass` blanked: the two files take it from different variables. */
+const withoutPassword = (command: string | string[] | undefined) =>
+  [command ?? []].flat().map((arg, i, all) => (all[i - 1] === '--requirepass' ? '<password>' : arg));
+
+describe('Coolify templates against the compose files', () => {
+  const pairs = [
+    ['coolify/context-os-single.yaml', 'docker-compose.single.yml'],
+    ['coolify/context-os-hybrid.yaml', 'docker-compose.hybrid.yml'],
+  ] as const;
+
+  it.each(pairs)('%s runs the same app services, commands, limits and variables as %s', (template, file) => {
+    const coolify = loadCompose(template).services;
+    const compose = loadCompose(file).services;
+    for (const name of ['gateway', 'search', 'ingest-worker', 'admin', 'qdrant', 'redis']) {
+      const a = coolify[name];
+      const b = compose[name];
+      expect(Boolean(a), `${name} in both or neither`).toBe(Boolean(b));
+      if (!a || !b) continue;
+      expect(withoutPassword(a.command), name).toEqual(withoutPassword(b.command));
+      expect(a.mem_limit, name).toBe(b.mem_limit);
+      expect(Object.keys(envOf(a)).sort(), name).toEqual(Object.keys(envOf(b)).sort());
+    }
+  });
+
+  it.each([...TEMPLATES, 'docker-compose.hybrid.yml', 'compose/aliyun-oneapi.yml'])(
+    '%s states its memory total truthfully',
+    (file) => {
+      const stated = Number(/Memory limits: (?:the default stack takes )?(\d+) MiB/.exec(readText(file))?.[1]);
+      const services = Object.values(loadCompose(file).services).filter((s) => !s.profiles?.length);
+      expect(services.reduce((sum, s) => sum + mebibytes(s.mem_limit), 0)).toBe(stated);
+    },
+  );
+});
