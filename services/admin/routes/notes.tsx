@@ -173,7 +173,7 @@ export function notePages(deps: Deps) {
   return new Hono<AdminEnv>()
     .get('/kbs/:kbId/notes', (c) => listPage(c, c.req.param('kbId'), {}, {}))
     .post('/kbs/:kbId/notes', async (c) => {
-      const kbId = c.req.param('kbId');
+      const kbId = getKb(deps.db, c.get('user').id, c.req.param('kbId')).id;
       const values = await readValues(c);
       const parsed = noteSchema.safeParse(values);
       if (!parsed.success) {
