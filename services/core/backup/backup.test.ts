@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { create as createTar } from 'tar';
@@ -67,6 +67,12 @@ describe('backup and restore', () => {
       status: 409,
     });
     expect(readdirSync(target)).toEqual(['keep.txt']);
+  });
+
+  it('says there is nothing to back up when DATA_DIR holds no database', async () => {
+    const empty = loadConfig({ NODE_ENV: 'test', DATA_DIR: join(scratch, 'nothing'), BACKUP_DIR: join(scratch, 'b2') });
+    await expect(createBackup(empty)).rejects.toMatchObject({ code: 'not_found' });
+    expect(existsSync(join(scratch, 'b2'))).toBe(false);
   });
 
   it('rejects an archive that is not a Context OS backup and leaves the directory empty', async () => {

@@ -14,6 +14,7 @@ import {
 } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { create as createTar } from 'tar';
+import { AppError } from '../errors.ts';
 import {
   ARCHIVE_PATTERN,
   archiveName,
@@ -56,6 +57,9 @@ export async function createBackup(
   opts: { now?: Date } = {},
 ): Promise<BackupInfo & { manifest: BackupManifest }> {
   const now = opts.now ?? new Date();
+  if (!existsSync(join(config.DATA_DIR, DB_FILE))) {
+    throw new AppError('not_found', `No database at ${join(config.DATA_DIR, DB_FILE)}: nothing to back up`, 404);
+  }
   await mkdir(config.BACKUP_DIR, { recursive: true });
   const staging = await mkdtemp(join(config.BACKUP_DIR, '.staging-'));
   const filesLink = join(staging, 'files');
