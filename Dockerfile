@@ -8,7 +8,7 @@ ARG NODE_IMAGE=node:22-bookworm-slim
 FROM ${NODE_IMAGE} AS build
 # better-sqlite3 compiles from source (no prebuilt binary download): it needs a C++ toolchain
 # and the Node headers that the base image ships under /usr/local/include/node.
-ENV npm_config_build_from_source=true \
+ENV npm_config_build_from_source=better-sqlite3 \
     npm_config_nodedir=/usr/local \
     npm_config_update_notifier=false \
     npm_config_fund=false \
