@@ -142,7 +142,7 @@ describe.skipIf(!hasChromium)('console in a real browser', () => {
     await page.getByRole('button', { name: 'Send' }).click();
     const citation = page.locator('#messages .message-assistant .citation-link').first();
     await citation.waitFor({ timeout: 15_000 });
-    expect(await page.locator('#messages .message-assistant .content').first().textContent()).toContain('Tuesday');
+    expect(await page.locator('#messages .message-assistant .answer').first().textContent()).toContain('Tuesday');
     await shoot(page, 'chat');
     await citation.click();
     await page.waitForURL(/\/documents\/[\w-]+\?passage=/);

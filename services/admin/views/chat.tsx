@@ -1,30 +1,8 @@
-import type { Citation, StoredMessage } from '../../core/chat/types.ts';
+import type { StoredMessage } from '../../core/chat/types.ts';
 import type { Dict } from '../i18n/index.ts';
+import { AnswerText, citationHref } from './answer-text.tsx';
 
-/** The link to the cited passage, highlighted on the document page. */
-export const citationHref = (c: Pick<Citation, 'documentId' | 'childId'>) =>
-  `/documents/${c.documentId}?passage=${encodeURIComponent(c.childId)}#chunk-${c.childId}`;
-
-/** Answer text with its `[n]` markers turned into links to the cited passages. */
-function AnswerText({ content, citations }: { content: string; citations: Citation[] }) {
-  const byIndex = new Map(citations.map((c) => [c.index, c]));
-  const parts = content.split(/(\[\d+\])/);
-  return (
-    <p class="content">
-      {parts.map((part) => {
-        const n = /^\[(\d+)\]$/.exec(part);
-        const cited = n ? byIndex.get(Number(n[1])) : undefined;
-        return cited ? (
-          <a href={citationHref(cited)} class="cite" title={cited.fileName}>
-            {part}
-          </a>
-        ) : (
-          part
-        );
-      })}
-    </p>
-  );
-}
+export { citationHref };
 
 /** One message of a conversation; an assistant message lists its sources. */
 export function MessageView({
