@@ -143,6 +143,8 @@ describe.skipIf(!hasChromium)('console in a real browser', () => {
     const citation = page.locator('#messages .message-assistant .citation-link').first();
     await citation.waitFor({ timeout: 15_000 });
     expect(await page.locator('#messages .message-assistant .answer').first().textContent()).toContain('Tuesday');
+    // The conversation takes its title from the first question, without a reload.
+    expect(await page.locator('.sessions a[aria-current="page"]').textContent()).toBe('When do releases ship?');
     await shoot(page, 'chat');
     await citation.click();
     await page.waitForURL(/\/documents\/[\w-]+\?passage=/);

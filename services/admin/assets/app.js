@@ -81,6 +81,11 @@
             holder.innerHTML = JSON.parse(payload);
             question.remove();
             answer.replaceWith(...holder.childNodes);
+            const current = document.querySelector('.sessions a[aria-current="page"][data-untitled]');
+            if (current) {
+              current.textContent = question.textContent.replace(/\s+/g, ' ').trim().slice(0, 80);
+              current.removeAttribute('data-untitled');
+            }
           } else if (event === 'error') {
             answer.innerHTML = JSON.parse(payload);
           }

@@ -44,7 +44,11 @@ export function chatPages(deps: Deps) {
               <ul class="sessions">
                 {sessions.map((s) => (
                   <li>
-                    <a href={`/chat/${s.id}`} aria-current={s.id === sessionId ? 'page' : undefined}>
+                    <a
+                      href={`/chat/${s.id}`}
+                      aria-current={s.id === sessionId ? 'page' : undefined}
+                      data-untitled={s.title === DEFAULT_TITLE ? 'true' : undefined}
+                    >
                       {s.title === DEFAULT_TITLE ? t.chatUntitled : s.title}
                     </a>
                   </li>
@@ -80,7 +84,9 @@ export function chatPages(deps: Deps) {
                     {t.chatSend}
                   </button>
                 </form>
-                <ActionButton action={`/chat/${sessionId}/delete`} label={t.chatDelete} variant="danger" />
+                <div class="after-composer">
+                  <ActionButton action={`/chat/${sessionId}/delete`} label={t.chatDelete} variant="danger" />
+                </div>
               </>
             ) : (
               <p class="empty">{t.chatNoMessages}</p>
