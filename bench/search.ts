@@ -1,0 +1,113 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../services/core/config.ts';
+import { buildDeps, type Deps } from '../services/core/deps.ts';
+import { hydrate } from '../services/core/search/hydrate.ts';
+import { retrieveIds } from '../services/core/search/retrieve.ts';
+import type { SearchMode } from '../services/core/search/types.ts';
+import { ftsQuery } from '../services/core/text/tokenize.ts';
+import { buildCorpus, type Corpus, rng } from './search-corpus.ts';
+
+/**
+ * `npm run bench:search`: p50/p95 of the core retrieval call (query embedding excluded) per
+ * mode at 10k and 100k child chunks in the embedded store, RSS, and an in-process brute-force
+ * scan over the same child vectors as the floor to compare with.
+ */
+const SIZES = (process.env.BENCH_SIZES ?? '10000,100000').split(',').map(Number);
+const QUERIES = Number(process.env.BENCH_QUERIES ?? 100);
+const TOP_K = 5;
+
+const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
+
+function percentiles(samples: number[]) {
+  const s = [...samples].sort((a, b) => a - b);
+  const at = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))];
+  return { p50: at(0.5).toFixed(2), p95: at(0.95).toFixed(2) };
+}
+
+async function queryVectors(deps: Deps, corpus: Corpus) {
+  const random = rng(7);
+  const texts = Array.from({ length: QUERIES }, () => {
+    const topic = corpus.topics[Math.floor(random() * corpus.topics.length)];
+    return Array.from({ length: 4 }, () => topic[Math.floor(random() * topic.length)]).join(' ');
+  });
+  const vectors = await deps.embedder.embed(texts);
+  return texts.map((text, i) => ({ text, vector: vectors[i], match: ftsQuery(text) }));
+}
+
+/** Every child vector of the KB in one Float32Array: what a brute-force scan would hold. */
+async function loadChildVectors(deps: Deps, corpus: Corpus): Promise<Float32Array> {
+  const rows = deps.db.sqlite
+    .prepare("SELECT content FROM chunks WHERE kb_id = ? AND layer = 'child'")
+    .all(corpus.kbId) as Array<{ content: string }>;
+  const dim = deps.embedder.dimension;
+  const all = new Float32Array(rows.length * dim);
+  const vectors = await deps.embedder.embed(rows.map((r) => r.content));
+  vectors.forEach((v, i) => {
+    all.set(v, i * dim);
+  });
+  return all;
+}
+
+function bruteForce(all: Float32Array, q: Float32Array, k: number): number[] {
+  const dim = q.length;
+  const n = all.length / dim;
+  const best: Array<[number, number]> = [];
+  for (let i = 0; i < n; i++) {
+    let dot = 0;
+    const o = i * dim;
+    for (let j = 0; j < dim; j++) dot += all[o + j] * q[j];
+    if (best.length < k || dot > best[best.length - 1][0]) {
+      best.push([dot, i]);
+      best.sort((a, b) => b[0] - a[0]);
+      if (best.length > k) best.pop();
+    }
+  }
+  return best.map((b) => b[1]);
+}
+
+async function benchSize(children: number) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cos-bench-search-'));
+  const deps = await buildDeps(loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', NODE_ENV: 'test' }), {
+    service: 'bench',
+  });
+  try {
+    const started = performance.now();
+    const corpus = await buildCorpus(deps, children);
+    const buildSeconds = ((performance.now() - started) / 1000).toFixed(1);
+    const queries = await queryVectors(deps, corpus);
+    const rows: Array<Record<string, string>> = [];
+    const modes: SearchMode[] = ['drill-down', 'drill-down-relaxed', 'flat'];
+    for (const hybrid of [false, true]) {
+      for (const mode of modes) {
+        const times: number[] = [];
+        for (const [i, q] of queries.entries()) {
+          const ctx = { db: deps.db, store: deps.vectors, userId: corpus.userId, kbId: corpus.kbId, hybrid, ...q };
+          const t0 = performance.now();
+          const hits = hydrate(deps.db, corpus.userId, corpus.kbId, await retrieveIds(ctx, mode, TOP_K));
+          if (i >= 5) times.push(performance.now() - t0);
+          if (hits.length === 0) throw new Error(`${mode} found nothing for "${q.text}"`);
+        }
+        rows.push({ mode: `${mode}${hybrid ? ' +hybrid' : ''}`, ...percentiles(times) });
+      }
+    }
+    const all = await loadChildVectors(deps, corpus);
+    const floor: number[] = [];
+    for (const [i, q] of queries.entries()) {
+      const t0 = performance.now();
+      bruteForce(all, q.vector, TOP_K);
+      if (i >= 5) floor.push(performance.now() - t0);
+    }
+    rows.push({ mode: 'brute-force Float32Array (floor)', ...percentiles(floor) });
+    console.log(
+      `\n${corpus.childCount} child chunks, ${deps.embedder.model} ${deps.embedder.dimension} dims, built in ${buildSeconds} s, RSS ${mb(process.memoryUsage().rss)}`,
+    );
+    console.table(rows.map((r) => ({ mode: r.mode, 'p50 ms': r.p50, 'p95 ms': r.p95 })));
+  } finally {
+    await deps.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+for (const size of SIZES) await benchSize(size);

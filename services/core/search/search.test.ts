@@ -1,0 +1,164 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestDeps, type TestDeps } from '../../../tests/helpers/deps.ts';
+import { draftFromMarkdown, insertUser, type LoadedDocument, writeDocument } from '../../../tests/search/load.ts';
+import { AppError } from '../errors.ts';
+import { createKb } from '../kbs/index.ts';
+import { invalidateKb, search } from './index.ts';
+
+const BEES = `# Bees\n\n## Swarming\n\nA crowded hive swarms in spring when the old queen leaves.\n\nAdd a super to give the colony space.\n\n## Mites\n\nVarroa mites spread viruses among bees.\n\nTreat with oxalic acid in winter.`;
+const TEA = `# 茶\n\n## 绿茶\n\n绿茶用八十度的水冲泡。\n\n玻璃杯适合冲泡绿茶。\n\n## 普洱\n\n普洱茶需要通风避光存放。`;
+
+describe('search', () => {
+  let deps: TestDeps;
+  let userId: string;
+  let kbId: string;
+  let bees: LoadedDocument;
+  beforeEach(async () => {
+    deps = await createTestDeps();
+    userId = insertUser(deps);
+    kbId = createKb(deps.db, userId, { title: 'kb' }).id;
+    bees = await writeDocument(deps, userId, kbId, draftFromMarkdown('bees.md', BEES));
+    await writeDocument(deps, userId, kbId, draftFromMarkdown('tea.md', TEA));
+  });
+  afterEach(() => deps.cleanup());
+
+  it('answers the contract shape with scores for every layer', async () => {
+    const res = await search(deps, userId, { kbId, query: 'varroa mites treatment', topK: 2 });
+    expect(res).toMatchObject({ mode: 'drill-down', query: 'varroa mites treatment' });
+    expect(res.tookMs).toBeGreaterThanOrEqual(0);
+    expect(res.hits).toHaveLength(1);
+    const [hit] = res.hits;
+    expect(Object.keys(hit).sort()).toEqual(['children', 'document', 'parent']);
+    expect(Object.keys(hit.document).sort()).toEqual(['fileName', 'id', 'score', 'summary']);
+    expect(hit.document).toMatchObject({ id: bees.id, fileName: 'bees.md' });
+    expect(hit.document.summary).toContain('Bees');
+    expect(hit.parent.id).toBe(bees.parents.get('Mites'));
+    expect(hit.parent.content).toContain('Varroa');
+    expect(hit.children).toHaveLength(2);
+    expect(hit.children[0].content).toContain('Varroa mites');
+    for (const s of [hit.document.score, hit.parent.score, ...hit.children.map((c) => c.score)]) {
+      expect(s).toBeGreaterThan(0);
+    }
+    expect(hit.children[0].score).toBeGreaterThanOrEqual(hit.children[1].score);
+  });
+
+  it('finds Chinese passages and keeps within the drilled-down parent', async () => {
+    const { hits } = await search(deps, userId, { kbId, query: '绿茶用多少度的水', topK: 5 });
+    expect(hits[0].document.fileName).toBe('tea.md');
+    expect(hits[0].children.map((c) => c.content)).toEqual(expect.arrayContaining(['绿茶用八十度的水冲泡。']));
+    expect(hits[0].children.every((c) => !c.content.includes('普洱'))).toBe(true);
+  });
+
+  it('flat and relaxed modes group children under their parents, best first', async () => {
+    for (const mode of ['flat', 'drill-down-relaxed'] as const) {
+      const { hits } = await search(deps, userId, { kbId, query: 'swarms spring queen super', mode, topK: 3 });
+      expect(hits[0].parent.id).toBe(bees.parents.get('Swarming'));
+      expect(hits.flatMap((h) => h.children)).toHaveLength(3);
+      expect(hits[0].document.score).toBeGreaterThan(0);
+      expect(hits[0].parent.score).toBeGreaterThan(0);
+    }
+  });
+
+  it('hybrid fuses full-text ranks and still answers the same shape', async () => {
+    const { hits } = await search(deps, userId, { kbId, query: 'varroa oxalic acid', hybrid: true, topK: 1 });
+    expect(hits[0].children[0].content).toContain('oxalic acid');
+    expect(hits[0].children[0].score).toBeGreaterThan(0);
+  });
+
+  it('relaxed falls back to flat when the document layer is empty', async () => {
+    await deps.vectors.deleteByDocument(userId, bees.id);
+    const other = insertUser(deps);
+    const kb2 = createKb(deps.db, other, { title: 'no summaries' }).id;
+    const doc = await writeDocument(deps, other, kb2, draftFromMarkdown('bees.md', BEES));
+    const summary = deps.db.sqlite
+      .prepare("SELECT id FROM chunks WHERE document_id = ? AND layer = 'document'")
+      .get(doc.id) as { id: string };
+    deps.db.sqlite.prepare('DELETE FROM chunks WHERE id = ?').run(summary.id);
+    await deps.vectors.deleteByDocument(other, doc.id);
+    await writeDocumentVectorsWithoutSummary(deps, other, kb2, doc);
+    expect((await search(deps, other, { kbId: kb2, query: 'varroa mites', mode: 'drill-down' })).hits).toEqual([]);
+    const relaxed = await search(deps, other, { kbId: kb2, query: 'varroa mites', mode: 'drill-down-relaxed' });
+    expect(relaxed.hits[0].children[0].content).toContain('Varroa');
+  });
+
+  it.each([
+    [{ query: '' }, /query/],
+    [{ query: '   ' }, /query/],
+    [{ query: 'x', mode: 'sideways' }, /mode/],
+    [{ query: 'x', topK: 51 }, /topK/],
+    [{ query: 'x', topK: 0 }, /topK/],
+  ])('refuses %j with a 400', async (patch, message) => {
+    const err = await search(deps, userId, { kbId, ...patch } as never).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AppError);
+    expect(err).toMatchObject({ status: 400, code: 'validation_failed' });
+    expect((err as AppError).message).toMatch(message);
+  });
+
+  it("answers 404 for another user's KB and for a missing one", async () => {
+    const mallory = insertUser(deps);
+    for (const [who, kb] of [
+      [mallory, kbId],
+      [userId, 'no-such-kb'],
+    ]) {
+      const err = await search(deps, who, { kbId: kb, query: 'bees' }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ status: 404, code: 'not_found' });
+    }
+  });
+
+  it('serves a repeated query from the cache without embedding it again', async () => {
+    let calls = 0;
+    const embed = deps.embedder.embed.bind(deps.embedder);
+    deps.embedder = {
+      ...deps.embedder,
+      embed: (texts) => {
+        calls++;
+        return embed(texts);
+      },
+    };
+    const first = await search(deps, userId, { kbId, query: 'queen swarming' });
+    const second = await search(deps, userId, { kbId, query: 'queen swarming' });
+    expect(second.hits).toEqual(first.hits);
+    expect(calls).toBe(1);
+    const otherMode = await search(deps, userId, { kbId, query: 'queen swarming', mode: 'flat' });
+    expect(otherMode.mode).toBe('flat');
+    expect(calls).toBe(1);
+  });
+
+  it('drops cached results when the KB content changes', async () => {
+    const before = await search(deps, userId, { kbId, query: 'sourdough starter feeding', mode: 'flat' });
+    expect(before.hits.some((h) => h.document.fileName === 'bread.md')).toBe(false);
+    await writeDocument(
+      deps,
+      userId,
+      kbId,
+      draftFromMarkdown('bread.md', '# Bread\n\n## Starter\n\nFeed the sourdough starter daily.'),
+    );
+    const after = await search(deps, userId, { kbId, query: 'sourdough starter feeding', mode: 'flat' });
+    expect(after.hits[0].document.fileName).toBe('bread.md');
+    deps.db.sqlite
+      .prepare("DELETE FROM chunks WHERE document_id IN (SELECT id FROM documents WHERE file_name = 'bread.md')")
+      .run();
+    invalidateKb(deps, kbId);
+    const gone = await search(deps, userId, { kbId, query: 'sourdough starter feeding', mode: 'flat' });
+    expect(gone.hits.some((h) => h.document.fileName === 'bread.md')).toBe(false);
+  });
+});
+
+/** Re-adds a document's parent and child vectors only, leaving its document layer empty. */
+async function writeDocumentVectorsWithoutSummary(deps: TestDeps, userId: string, kbId: string, doc: LoadedDocument) {
+  const rows = deps.db.sqlite
+    .prepare('SELECT id, parent_id, layer, content FROM chunks WHERE document_id = ?')
+    .all(doc.id) as Array<{ id: string; parent_id: string | null; layer: 'parent' | 'child'; content: string }>;
+  const vectors = await deps.embedder.embed(rows.map((r) => r.content));
+  await deps.vectors.upsert(
+    rows.map((r, i) => ({
+      id: r.id,
+      vector: vectors[i],
+      userId,
+      kbId,
+      documentId: doc.id,
+      parentId: r.parent_id,
+      layer: r.layer,
+    })),
+  );
+}
