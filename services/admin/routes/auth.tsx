@@ -7,6 +7,7 @@ import { clearSessionCookie, issueToken, setSessionCookie } from '../../http/aut
 import { clientIp } from '../../http/client-ip.ts';
 import { RateLimiter } from '../../http/rate-limit.ts';
 import type { AdminContext, AdminEnv } from '../env.ts';
+import { safeLocalPath } from '../safe-path.ts';
 import { Field, type FieldErrors, FormError, fieldErrors } from '../views/form.tsx';
 import { fragment, type Html, page, redirectTo } from '../views/render.tsx';
 
@@ -22,12 +23,8 @@ const loginSchema = z.object({
 
 type Values = Record<string, string>;
 
-/**
- * Only same-site paths are followed after logging in. Browsers read `/\host` and `/<tab>/host`
- * as `//host`, so backslashes and control characters are refused too.
- */
-const safeNext = (next: unknown) =>
-  typeof next === 'string' && /^\/(?![/\\])/.test(next) && !/[\\\p{Cc}]/u.test(next) ? next : '/kbs';
+/** Only same-site paths are followed after logging in. */
+const safeNext = (next: unknown) => safeLocalPath(next, '/kbs');
 
 function SignupForm({ c, values, errors }: { c: AdminContext; values: Values; errors: FieldErrors }) {
   const t = c.get('t');
