@@ -1,21 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createRootApp } from '../../services/admin/root.ts';
 import { client } from '../helpers/http.ts';
-import { type Client, createWorld, type World } from './world.ts';
+import type { Client, World } from './world.ts';
 
 let world: World;
 let root: Client;
 let bobCookie: string;
-
-beforeAll(async () => {
-  world = await createWorld();
-  root = client(createRootApp(world.deps));
-  const login = await root.call('POST', '/api/auth/login', {
-    body: { email: world.bob.email, password: 'correct horse battery' },
-  });
-  bobCookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-});
-afterAll(() => world.close());
 
 const form = (fields: Record<string, string>) => {
   const f = new FormData();
@@ -23,74 +13,92 @@ const form = (fields: Record<string, string>) => {
   return f;
 };
 
-describe("the console and another user's resources", () => {
-  it('answers 404 on every page, fragment and form post, and leaks nothing', async () => {
-    const { alice } = world;
-    const { kbId, documentId: d, sessionId: s, noteId: n, apiKeyId: k } = alice;
-    const calls: Array<['GET' | 'POST', string, FormData?]> = [
-      ['GET', `/kbs/${kbId}`],
-      ['GET', `/kbs/${kbId}/edit`],
-      ['GET', `/kbs/${kbId}/documents`],
-      ['GET', `/kbs/${kbId}/notes`],
-      ['GET', `/kbs/${kbId}/chat`],
-      ['GET', `/kbs/${kbId}/search?q=zanzibar&mode=flat`],
-      ['GET', `/documents/${d}`],
-      ['GET', `/documents/${d}/status`],
-      ['GET', `/chat/${s}`],
-      ['GET', `/notes/${n}`],
-      ['POST', `/kbs/${kbId}/edit`, form({ title: 'taken' })],
-      ['POST', `/kbs/${kbId}/edit`, form({ title: '' })],
-      ['POST', `/kbs/${kbId}/delete`, form({})],
-      ['POST', `/kbs/${kbId}/notes`, form({ title: 'intruder', content: 'x' })],
-      ['POST', `/kbs/${kbId}/notes`, form({ title: '', content: '' })],
-      ['POST', `/kbs/${kbId}/chat`, form({})],
-      ['POST', `/kbs/${kbId}/documents`, form({})],
-      ['POST', `/documents/${d}/reprocess`, form({})],
-      ['POST', `/documents/${d}/delete`, form({})],
-      ['POST', `/chat/${s}/messages`, form({ content: 'zanzibar?' })],
-      ['POST', `/chat/${s}/delete`, form({})],
-      ['POST', `/notes/${n}`, form({ title: 'taken', content: 'taken' })],
-      ['POST', `/notes/${n}`, form({ title: '', content: '' })],
-      ['POST', `/notes/${n}/share`, form({})],
-      ['POST', `/notes/${n}/delete`, form({})],
-      ['POST', `/account/api-keys/${k}/revoke`, form({})],
-    ];
-    const failures: string[] = [];
-    for (const htmx of [false, true]) {
-      for (const [method, path, body] of calls) {
-        const headers: Record<string, string> = { cookie: bobCookie, origin: 'http://localhost' };
-        if (htmx) headers['hx-request'] = 'true';
-        const res = await root.call(method, path, { body, headers });
-        if (res.status !== 404) failures.push(`${htmx ? 'htmx ' : ''}${method} ${path} -> ${res.status}`);
-        for (const secret of [...alice.secrets, alice.email]) {
-          if (res.text.includes(secret)) failures.push(`${method} ${path} leaked "${secret}"`);
+/** The console answers 404 for another user's data and 403 to non-admins. */
+export function consoleIsolationSuite(get: () => World): void {
+  describe("the console and another user's resources", () => {
+    beforeAll(async () => {
+      world = get();
+      root = client(createRootApp(world.deps));
+      const login = await root.call('POST', '/api/auth/login', {
+        body: { email: world.bob.email, password: 'correct horse battery' },
+      });
+      bobCookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    });
+    it('answers 404 on every page, fragment and form post, and leaks nothing', async () => {
+      const { alice } = world;
+      const { kbId, documentId: d, sessionId: s, noteId: n, apiKeyId: k } = alice;
+      const calls: Array<['GET' | 'POST', string, FormData?]> = [
+        ['GET', `/kbs/${kbId}`],
+        ['GET', `/kbs/${kbId}/edit`],
+        ['GET', `/kbs/${kbId}/documents`],
+        ['GET', `/kbs/${kbId}/notes`],
+        ['GET', `/kbs/${kbId}/chat`],
+        ['GET', `/kbs/${kbId}/search?q=zanzibar&mode=flat`],
+        ['GET', `/documents/${d}`],
+        ['GET', `/documents/${d}/status`],
+        ['GET', `/chat/${s}`],
+        ['GET', `/notes/${n}`],
+        ['POST', `/kbs/${kbId}/edit`, form({ title: 'taken' })],
+        ['POST', `/kbs/${kbId}/edit`, form({ title: '' })],
+        ['POST', `/kbs/${kbId}/delete`, form({})],
+        ['POST', `/kbs/${kbId}/notes`, form({ title: 'intruder', content: 'x' })],
+        ['POST', `/kbs/${kbId}/notes`, form({ title: '', content: '' })],
+        ['POST', `/kbs/${kbId}/chat`, form({})],
+        ['POST', `/kbs/${kbId}/documents`, form({})],
+        ['POST', `/documents/${d}/reprocess`, form({})],
+        ['POST', `/documents/${d}/delete`, form({})],
+        ['POST', `/chat/${s}/messages`, form({ content: 'zanzibar?' })],
+        ['POST', `/chat/${s}/delete`, form({})],
+        ['POST', `/notes/${n}`, form({ title: 'taken', content: 'taken' })],
+        ['POST', `/notes/${n}`, form({ title: '', content: '' })],
+        ['POST', `/notes/${n}/share`, form({})],
+        ['POST', `/notes/${n}/delete`, form({})],
+        ['POST', `/account/api-keys/${k}/revoke`, form({})],
+      ];
+      const failures: string[] = [];
+      for (const htmx of [false, true]) {
+        for (const [method, path, body] of calls) {
+          const headers: Record<string, string> = { cookie: bobCookie, origin: 'http://localhost' };
+          if (htmx) headers['hx-request'] = 'true';
+          const res = await root.call(method, path, { body, headers });
+          if (res.status !== 404) failures.push(`${htmx ? 'htmx ' : ''}${method} ${path} -> ${res.status}`);
+          for (const secret of [...alice.secrets, alice.email]) {
+            if (res.text.includes(secret)) failures.push(`${method} ${path} leaked "${secret}"`);
+          }
         }
       }
-    }
-    expect(failures).toEqual([]);
-    const as = { token: alice.token };
-    expect((await root.call('GET', `/api/kbs/${kbId}`, as)).json.kb.title).toBe(alice.kbTitle);
-    expect((await root.call('GET', `/api/notes/${n}`, as)).json.note).toMatchObject({ shared: false });
-    expect((await root.call('GET', `/api/chat/sessions/${s}/messages`, as)).json.items).toEqual([]);
-    expect((await root.call('GET', '/api/api-keys', as)).json.items).toHaveLength(1);
-  });
+      expect(failures).toEqual([]);
+      const as = { token: alice.token };
+      expect((await root.call('GET', `/api/kbs/${kbId}`, as)).json.kb.title).toBe(alice.kbTitle);
+      expect((await root.call('GET', `/api/notes/${n}`, as)).json.note).toMatchObject({ shared: false });
+      expect((await root.call('GET', `/api/chat/sessions/${s}/messages`, as)).json.items).toEqual([]);
+      expect((await root.call('GET', '/api/api-keys', as)).json.items).toHaveLength(1);
+    });
 
-  it('keeps a user who is not an admin out of every admin page and action with 403', async () => {
-    const { alice } = world;
-    const headers = { cookie: bobCookie, origin: 'http://localhost' };
-    for (const path of ['/admin', '/admin/users', '/admin/jobs', '/admin/health', '/admin/events', '/admin/backups']) {
-      const res = await root.call('GET', path, { headers });
-      expect(res.status, path).toBe(403);
-      expect(res.text).not.toContain(alice.email);
-    }
-    for (const [path, fields] of [
-      [`/admin/users/${alice.userId}`, { role: 'user' }],
-      [`/admin/jobs/${alice.documentId}/retry`, {}],
-      ['/admin/backups', {}],
-    ] as const) {
-      const res = await root.call('POST', path, { body: form(fields), headers });
-      expect(res.status, path).toBe(403);
-    }
-    expect((await root.call('GET', '/api/auth/me', { token: alice.token })).json.user.role).toBe('admin');
+    it('keeps a user who is not an admin out of every admin page and action with 403', async () => {
+      const { alice } = world;
+      const headers = { cookie: bobCookie, origin: 'http://localhost' };
+      for (const path of [
+        '/admin',
+        '/admin/users',
+        '/admin/jobs',
+        '/admin/health',
+        '/admin/events',
+        '/admin/backups',
+      ]) {
+        const res = await root.call('GET', path, { headers });
+        expect(res.status, path).toBe(403);
+        expect(res.text).not.toContain(alice.email);
+      }
+      for (const [path, fields] of [
+        [`/admin/users/${alice.userId}`, { role: 'user' }],
+        [`/admin/jobs/${alice.documentId}/retry`, {}],
+        ['/admin/backups', {}],
+      ] as const) {
+        const res = await root.call('POST', path, { body: form(fields), headers });
+        expect(res.status, path).toBe(403);
+      }
+      expect((await root.call('GET', '/api/auth/me', { token: alice.token })).json.user.role).toBe('admin');
+    });
   });
-});
+}

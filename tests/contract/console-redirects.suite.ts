@@ -1,16 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createRootApp } from '../../services/admin/root.ts';
-import { createTestDeps, type TestDeps } from '../helpers/deps.ts';
 import { client } from '../helpers/http.ts';
+import type { World } from './world.ts';
 
-let deps: TestDeps;
 let app: ReturnType<typeof createRootApp>;
-beforeAll(async () => {
-  deps = await createTestDeps();
-  app = createRootApp(deps);
-  await client(app).register('redirect@contract.example', 'a long password');
-});
-afterAll(() => deps.cleanup());
 
 /** Targets a browser would resolve to another host, though each starts with one `/`. */
 const OFFSITE = [
@@ -35,27 +28,34 @@ async function post(path: string, fields: Record<string, string>) {
 /** The host a browser would go to for this Location header, seen from our own page. */
 const landing = (location: string | null) => new URL(location ?? '', 'http://localhost/kbs').host;
 
-describe('console redirects', () => {
-  it.each(OFFSITE)('never sends a signed-in user off-site after logging in with next=%j', async (next) => {
-    const res = await post('/login', { email: 'redirect@contract.example', password: 'a long password', next });
-    expect(res.status).toBe(303);
-    expect(landing(res.location)).toBe('localhost');
-  });
-
-  it.each(OFFSITE)('never sends the language switch off-site with back=%j', async (back) => {
-    const res = await post('/lang', { lang: 'zh', back });
-    expect(res.status).toBe(303);
-    expect(landing(res.location)).toBe('localhost');
-  });
-
-  it('follows plain same-site paths', async () => {
-    const login = await post('/login', {
-      email: 'redirect@contract.example',
-      password: 'a long password',
-      next: '/account/api-keys?tab=1',
+/** The console's redirects after logging in and switching language stay on this site. */
+export function consoleRedirectsSuite(get: () => World): void {
+  describe('console redirects', () => {
+    beforeAll(async () => {
+      app = createRootApp(get().deps);
+      await client(app).register('redirect@contract.example', 'a long password');
     });
-    expect(login.location).toBe('/account/api-keys?tab=1');
-    const lang = await post('/lang', { lang: 'en', back: '/kbs' });
-    expect(lang.location).toBe('/kbs');
+    it.each(OFFSITE)('never sends a signed-in user off-site after logging in with next=%j', async (next) => {
+      const res = await post('/login', { email: 'redirect@contract.example', password: 'a long password', next });
+      expect(res.status).toBe(303);
+      expect(landing(res.location)).toBe('localhost');
+    });
+
+    it.each(OFFSITE)('never sends the language switch off-site with back=%j', async (back) => {
+      const res = await post('/lang', { lang: 'zh', back });
+      expect(res.status).toBe(303);
+      expect(landing(res.location)).toBe('localhost');
+    });
+
+    it('follows plain same-site paths', async () => {
+      const login = await post('/login', {
+        email: 'redirect@contract.example',
+        password: 'a long password',
+        next: '/account/api-keys?tab=1',
+      });
+      expect(login.location).toBe('/account/api-keys?tab=1');
+      const lang = await post('/lang', { lang: 'en', back: '/kbs' });
+      expect(lang.location).toBe('/kbs');
+    });
   });
-});
+}

@@ -1,23 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createRootApp } from '../../services/admin/root.ts';
 import { client } from '../helpers/http.ts';
 import { fileForm } from '../ingest/helpers.ts';
-import { type Client, createWorld, type World } from './world.ts';
+import type { Client, World } from './world.ts';
 
 let world: World;
 let root: Client;
 let cookie: string;
-
-beforeAll(async () => {
-  world = await createWorld();
-  root = client(createRootApp(world.deps));
-  const login = await root.call('POST', '/api/auth/login', {
-    body: { email: world.alice.email, password: 'correct horse battery' },
-  });
-  cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  expect(cookie).toMatch(/^cos_session=./);
-});
-afterAll(() => world.close());
 
 /** Headers of a browser request from another site, in the forms browsers actually send. */
 const FOREIGN: Array<[string, Record<string, string>]> = [
@@ -35,102 +24,114 @@ const form = (fields: Record<string, string>) => {
   return f;
 };
 
-describe('cross-origin requests carrying the session cookie', () => {
-  it('are refused with 403 on every API resource and change nothing', async () => {
-    const { alice } = world;
-    const routes: Array<[string, string, unknown]> = [
-      ['POST', '/api/kbs', { title: 'csrf kb' }],
-      ['PATCH', `/api/kbs/${alice.kbId}`, { title: 'csrf renamed' }],
-      ['DELETE', `/api/kbs/${alice.kbId}`, undefined],
-      ['POST', `/api/kbs/${alice.kbId}/documents`, fileForm('csrf.txt', 'planted text')],
-      ['POST', `/api/documents/${alice.documentId}/reprocess`, undefined],
-      ['DELETE', `/api/documents/${alice.documentId}`, undefined],
-      ['POST', '/api/search', { kbId: alice.kbId, query: 'procedure' }],
-      ['POST', '/api/chat/sessions', { kbId: alice.kbId }],
-      ['POST', `/api/chat/sessions/${alice.sessionId}/messages`, { content: 'planted question' }],
-      ['DELETE', `/api/chat/sessions/${alice.sessionId}`, undefined],
-      ['POST', `/api/kbs/${alice.kbId}/notes`, { title: 'planted note' }],
-      ['PATCH', `/api/notes/${alice.noteId}`, { content: 'planted' }],
-      ['POST', `/api/notes/${alice.noteId}/share`, undefined],
-      ['DELETE', `/api/notes/${alice.noteId}`, undefined],
-      ['POST', '/api/api-keys', { name: 'planted key' }],
-      ['DELETE', `/api/api-keys/${alice.apiKeyId}`, undefined],
-    ];
-    const failures: string[] = [];
-    for (const [label, headers] of FOREIGN) {
-      for (const [method, path, body] of routes) {
-        const res = await root.call(method, path, { body, headers: { cookie, ...headers } });
-        if (res.status !== 403 || res.json?.error?.code !== 'csrf_rejected') {
-          failures.push(`${label}: ${method} ${path} -> ${res.status}`);
+/** Cross-origin requests with the session cookie are refused on the API and the console. */
+export function csrfSuite(get: () => World): void {
+  describe('cross-origin requests carrying the session cookie', () => {
+    beforeAll(async () => {
+      world = get();
+      root = client(createRootApp(world.deps));
+      const login = await root.call('POST', '/api/auth/login', {
+        body: { email: world.alice.email, password: 'correct horse battery' },
+      });
+      cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+      expect(cookie).toMatch(/^cos_session=./);
+    });
+    it('are refused with 403 on every API resource and change nothing', async () => {
+      const { alice } = world;
+      const routes: Array<[string, string, unknown]> = [
+        ['POST', '/api/kbs', { title: 'csrf kb' }],
+        ['PATCH', `/api/kbs/${alice.kbId}`, { title: 'csrf renamed' }],
+        ['DELETE', `/api/kbs/${alice.kbId}`, undefined],
+        ['POST', `/api/kbs/${alice.kbId}/documents`, fileForm('csrf.txt', 'planted text')],
+        ['POST', `/api/documents/${alice.documentId}/reprocess`, undefined],
+        ['DELETE', `/api/documents/${alice.documentId}`, undefined],
+        ['POST', '/api/search', { kbId: alice.kbId, query: 'procedure' }],
+        ['POST', '/api/chat/sessions', { kbId: alice.kbId }],
+        ['POST', `/api/chat/sessions/${alice.sessionId}/messages`, { content: 'planted question' }],
+        ['DELETE', `/api/chat/sessions/${alice.sessionId}`, undefined],
+        ['POST', `/api/kbs/${alice.kbId}/notes`, { title: 'planted note' }],
+        ['PATCH', `/api/notes/${alice.noteId}`, { content: 'planted' }],
+        ['POST', `/api/notes/${alice.noteId}/share`, undefined],
+        ['DELETE', `/api/notes/${alice.noteId}`, undefined],
+        ['POST', '/api/api-keys', { name: 'planted key' }],
+        ['DELETE', `/api/api-keys/${alice.apiKeyId}`, undefined],
+      ];
+      const failures: string[] = [];
+      for (const [label, headers] of FOREIGN) {
+        for (const [method, path, body] of routes) {
+          const res = await root.call(method, path, { body, headers: { cookie, ...headers } });
+          if (res.status !== 403 || res.json?.error?.code !== 'csrf_rejected') {
+            failures.push(`${label}: ${method} ${path} -> ${res.status}`);
+          }
         }
       }
-    }
-    expect(failures).toEqual([]);
-    const as = { token: alice.token };
-    expect((await root.call('GET', '/api/kbs', as)).json.items).toHaveLength(1);
-    expect((await root.call('GET', `/api/kbs/${alice.kbId}/documents`, as)).json.items).toHaveLength(1);
-    expect((await root.call('GET', `/api/kbs/${alice.kbId}/notes`, as)).json.items).toHaveLength(1);
-    expect((await root.call('GET', `/api/notes/${alice.noteId}`, as)).json.note.shared).toBe(false);
-    expect((await root.call('GET', '/api/api-keys', as)).json.items).toHaveLength(1);
-    expect((await root.call('GET', `/api/chat/sessions/${alice.sessionId}/messages`, as)).json.items).toEqual([]);
-  });
-
-  it('pass from our own origin, and Bearer calls pass from anywhere', async () => {
-    const same = await root.call('POST', `/api/kbs/${world.alice.kbId}/notes`, {
-      body: { title: 'same origin' },
-      headers: { cookie, origin: 'http://localhost', 'sec-fetch-site': 'same-origin' },
+      expect(failures).toEqual([]);
+      const as = { token: alice.token };
+      expect((await root.call('GET', '/api/kbs', as)).json.items).toHaveLength(1);
+      expect((await root.call('GET', `/api/kbs/${alice.kbId}/documents`, as)).json.items).toHaveLength(1);
+      expect((await root.call('GET', `/api/kbs/${alice.kbId}/notes`, as)).json.items).toHaveLength(1);
+      expect((await root.call('GET', `/api/notes/${alice.noteId}`, as)).json.note.shared).toBe(false);
+      expect((await root.call('GET', '/api/api-keys', as)).json.items).toHaveLength(1);
+      expect((await root.call('GET', `/api/chat/sessions/${alice.sessionId}/messages`, as)).json.items).toEqual([]);
     });
-    expect(same.status, same.text).toBe(201);
-    const bearer = await root.call('POST', '/api/search', {
-      token: world.alice.apiKey,
-      body: { kbId: world.alice.kbId, query: 'procedure' },
-      headers: { origin: 'https://elsewhere.example' },
-    });
-    expect(bearer.status).toBe(200);
-    await root.call('DELETE', `/api/notes/${same.json.note.id}`, { token: world.alice.token });
-  });
 
-  it('are refused with 403 on every console form post and change nothing', async () => {
-    const { alice, bob } = world;
-    const posts: Array<[string, Record<string, string> | FormData]> = [
-      ['/kbs', { title: 'csrf kb' }],
-      [`/kbs/${alice.kbId}/edit`, { title: 'csrf renamed' }],
-      [`/kbs/${alice.kbId}/delete`, {}],
-      [`/kbs/${alice.kbId}/documents`, fileForm('csrf.txt', 'planted text')],
-      [`/documents/${alice.documentId}/reprocess`, {}],
-      [`/documents/${alice.documentId}/delete`, {}],
-      [`/kbs/${alice.kbId}/chat`, {}],
-      [`/chat/${alice.sessionId}/messages`, { content: 'planted question' }],
-      [`/chat/${alice.sessionId}/delete`, {}],
-      [`/kbs/${alice.kbId}/notes`, { title: 'planted note', content: 'x' }],
-      [`/notes/${alice.noteId}`, { title: 'planted', content: 'planted' }],
-      [`/notes/${alice.noteId}/share`, {}],
-      [`/notes/${alice.noteId}/delete`, {}],
-      ['/account/api-keys', { name: 'planted key' }],
-      [`/account/api-keys/${alice.apiKeyId}/revoke`, {}],
-      [`/admin/users/${bob.userId}`, { role: 'admin' }],
-      [`/admin/jobs/${bob.documentId}/retry`, {}],
-      ['/admin/backups', {}],
-      ['/logout', {}],
-    ];
-    const failures: string[] = [];
-    for (const [label, headers] of FOREIGN) {
-      for (const [path, fields] of posts) {
-        const body = fields instanceof FormData ? fields : form(fields);
-        const res = await root.call('POST', path, { body, headers: { cookie, ...headers } });
-        if (res.status !== 403) failures.push(`${label}: POST ${path} -> ${res.status}`);
+    it('pass from our own origin, and Bearer calls pass from anywhere', async () => {
+      const same = await root.call('POST', `/api/kbs/${world.alice.kbId}/notes`, {
+        body: { title: 'same origin' },
+        headers: { cookie, origin: 'http://localhost', 'sec-fetch-site': 'same-origin' },
+      });
+      expect(same.status, same.text).toBe(201);
+      const bearer = await root.call('POST', '/api/search', {
+        token: world.alice.apiKey,
+        body: { kbId: world.alice.kbId, query: 'procedure' },
+        headers: { origin: 'https://elsewhere.example' },
+      });
+      expect(bearer.status).toBe(200);
+      await root.call('DELETE', `/api/notes/${same.json.note.id}`, { token: world.alice.token });
+    });
+
+    it('are refused with 403 on every console form post and change nothing', async () => {
+      const { alice, bob } = world;
+      const posts: Array<[string, Record<string, string> | FormData]> = [
+        ['/kbs', { title: 'csrf kb' }],
+        [`/kbs/${alice.kbId}/edit`, { title: 'csrf renamed' }],
+        [`/kbs/${alice.kbId}/delete`, {}],
+        [`/kbs/${alice.kbId}/documents`, fileForm('csrf.txt', 'planted text')],
+        [`/documents/${alice.documentId}/reprocess`, {}],
+        [`/documents/${alice.documentId}/delete`, {}],
+        [`/kbs/${alice.kbId}/chat`, {}],
+        [`/chat/${alice.sessionId}/messages`, { content: 'planted question' }],
+        [`/chat/${alice.sessionId}/delete`, {}],
+        [`/kbs/${alice.kbId}/notes`, { title: 'planted note', content: 'x' }],
+        [`/notes/${alice.noteId}`, { title: 'planted', content: 'planted' }],
+        [`/notes/${alice.noteId}/share`, {}],
+        [`/notes/${alice.noteId}/delete`, {}],
+        ['/account/api-keys', { name: 'planted key' }],
+        [`/account/api-keys/${alice.apiKeyId}/revoke`, {}],
+        [`/admin/users/${bob.userId}`, { role: 'admin' }],
+        [`/admin/jobs/${bob.documentId}/retry`, {}],
+        ['/admin/backups', {}],
+        ['/logout', {}],
+      ];
+      const failures: string[] = [];
+      for (const [label, headers] of FOREIGN) {
+        for (const [path, fields] of posts) {
+          const body = fields instanceof FormData ? fields : form(fields);
+          const res = await root.call('POST', path, { body, headers: { cookie, ...headers } });
+          if (res.status !== 403) failures.push(`${label}: POST ${path} -> ${res.status}`);
+        }
       }
-    }
-    expect(failures).toEqual([]);
-    const as = { token: alice.token };
-    expect((await root.call('GET', `/api/kbs/${alice.kbId}`, as)).json.kb.title).toBe(alice.kbTitle);
-    expect((await root.call('GET', '/api/auth/me', { token: bob.token })).json.user.role).toBe('user');
-    expect((await root.call('GET', `/api/notes/${alice.noteId}`, as)).json.note).toMatchObject({
-      shared: false,
-      content: 'zanzibar private content',
+      expect(failures).toEqual([]);
+      const as = { token: alice.token };
+      expect((await root.call('GET', `/api/kbs/${alice.kbId}`, as)).json.kb.title).toBe(alice.kbTitle);
+      expect((await root.call('GET', '/api/auth/me', { token: bob.token })).json.user.role).toBe('user');
+      expect((await root.call('GET', `/api/notes/${alice.noteId}`, as)).json.note).toMatchObject({
+        shared: false,
+        content: 'zanzibar private content',
+      });
+      expect((await root.call('GET', '/api/api-keys', as)).json.items).toHaveLength(1);
+      const ownPage = await root.call('GET', '/kbs', { headers: { cookie } });
+      expect(ownPage.status).toBe(200);
     });
-    expect((await root.call('GET', '/api/api-keys', as)).json.items).toHaveLength(1);
-    const ownPage = await root.call('GET', '/kbs', { headers: { cookie } });
-    expect(ownPage.status).toBe(200);
   });
-});
+}
