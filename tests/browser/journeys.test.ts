@@ -266,6 +266,33 @@ describe.skipIf(!hasChromium)('console in a real browser', () => {
     await expect.poll(() => page.getByRole('button', { name: 'Send' }).count()).toBe(1);
   });
 
+  it('logs out and back in with the keyboard alone', async () => {
+    await page.goto(`${app.baseUrl}/kbs`);
+    await page.getByRole('button', { name: 'Log out' }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL('**/login');
+    const focused = () =>
+      page.evaluate(() => document.activeElement?.id || document.activeElement?.textContent?.trim());
+    const visited: Array<string | undefined> = [];
+    for (let i = 0; i < 12 && visited.at(-1) !== 'f-email'; i++) {
+      await page.keyboard.press('Tab');
+      visited.push(await focused());
+    }
+    expect(visited[0]).toBe('Skip to content');
+    expect(visited.at(-1)).toBe('f-email');
+    const outline = await page.evaluate(() => {
+      const el = document.activeElement;
+      return el ? getComputedStyle(el).outlineStyle : 'none';
+    });
+    expect(outline).not.toBe('none');
+    await page.keyboard.type('ada@example.com');
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('f-password');
+    await page.keyboard.type('correct horse battery');
+    await page.keyboard.press('Enter');
+    await page.waitForURL('**/kbs');
+  });
+
   it('made no request to another host and logged no browser error', () => {
     expect(foreignRequests).toEqual([]);
     expect(problems).toEqual([]);
