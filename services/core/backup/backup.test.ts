@@ -88,6 +88,29 @@ describe('backup and restore', () => {
   });
 });
 
+describe('restoreBackup on a tampered archive', () => {
+  it('refuses a manifest that points outside the archive', async () => {
+    const dir = join(scratch, 'tampered');
+    mkdirSync(dir);
+    const manifest = {
+      format: 1,
+      app: 'context-os',
+      createdAt: new Date().toISOString(),
+      sqlite: { file: '../../outside.db', bytes: 1, quickCheck: 'ok', counts: {} },
+      jwtSecret: false,
+      qdrant: [],
+      files: { count: 0, bytes: 0 },
+    };
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
+    const archive = join(scratch, 'tampered.tar.gz');
+    await createTar({ gzip: true, file: archive, cwd: dir }, ['manifest.json']);
+
+    await expect(restoreBackup(restoreConfig(join(scratch, 'fresh')), archive)).rejects.toMatchObject({
+      code: 'bad_request',
+    });
+  });
+});
+
 describe('pruneBackups', () => {
   it('keeps only the newest archives', async () => {
     const first = await createBackup(deps.config, { now: new Date('2026-01-01T00:00:00Z') });

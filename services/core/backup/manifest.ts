@@ -19,13 +19,13 @@ const manifestSchema = z.object({
   app: z.literal('context-os'),
   createdAt: z.string(),
   sqlite: z.object({
-    file: z.string(),
+    file: z.literal(`sqlite/${DB_FILE}`),
     bytes: z.number(),
     quickCheck: z.literal('ok'),
     counts: z.record(z.string(), z.number()),
   }),
   jwtSecret: z.boolean(),
-  qdrant: z.array(z.object({ collection: z.string(), file: z.string() })),
+  qdrant: z.array(z.object({ collection: z.string().min(1), file: z.string().regex(/^[\w.-]+\.snapshot$/) })),
   files: z.object({ count: z.number(), bytes: z.number() }),
 });
 

@@ -16,13 +16,16 @@ export interface RestoreResult {
   qdrantSkipped: string[];
 }
 
+/** Empty, or missing; a file system's own `lost+found` does not count. */
 async function isEmptyDir(dir: string): Promise<boolean> {
   if (!existsSync(dir)) return true;
-  return (await readdir(dir)).length === 0;
+  return (await readdir(dir)).every((name) => name === 'lost+found');
 }
 
 async function emptyDir(dir: string): Promise<void> {
-  for (const name of await readdir(dir).catch(() => [])) await rm(join(dir, name), { recursive: true, force: true });
+  for (const name of await readdir(dir).catch(() => [])) {
+    if (name !== 'lost+found') await rm(join(dir, name), { recursive: true, force: true });
+  }
 }
 
 function isInside(dir: string, parent: string): boolean {
