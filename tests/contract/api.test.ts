@@ -1,5 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
 import { authSuite } from './auth.suite.ts';
+import { deletionSuite } from './deletion.suite.ts';
 import { isolationSuite } from './isolation.suite.ts';
 import { publicSurfaceSuite } from './public-surface.suite.ts';
 import { searchInputSuite } from './search-input.suite.ts';
@@ -25,3 +26,4 @@ searchInputSuite(get);
 sharedNotesSuite(get);
 validationSuite(get);
 shapesSuite(get);
+deletionSuite(get);

@@ -72,6 +72,20 @@ export function isolationSuite(get: () => World): void {
       }
     });
 
+    it("answers a streamed question in another user's session with a JSON 404, not a stream", async () => {
+      const { api, alice, bob } = world;
+      const res = await api.call('POST', `/api/chat/sessions/${alice.sessionId}/messages`, {
+        token: bob.token,
+        body: { content: 'What does the zanzibar handbook say?' },
+        headers: { accept: 'text/event-stream' },
+      });
+      expect(res.status).toBe(404);
+      expectErrorShape(res);
+      expect(res.text).not.toMatch(/event:|zanzibar procedure|crate/);
+      const stored = await api.call('GET', `/api/chat/sessions/${alice.sessionId}/messages`, { token: alice.token });
+      expect(stored.json.items).toEqual([]);
+    });
+
     it("never finds a user's ids by guessing them in another user's paths", async () => {
       const { api, alice, bob } = world;
       const res = await api.call('GET', `/api/documents/${alice.documentId}/chunks?layer=document`, {
