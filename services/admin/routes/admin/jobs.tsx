@@ -3,13 +3,24 @@ import { documentOwner, type FailedDocument, listFailedDocuments } from '../../.
 import type { Deps } from '../../../core/deps.ts';
 import { reprocessDocument } from '../../../core/documents/reprocess.ts';
 import { notFound } from '../../../core/errors.ts';
+import type { JobState } from '../../../core/queue/index.ts';
 import { documentStatusCounts } from '../../../core/stats.ts';
 import type { AdminContext, AdminEnv } from '../../env.ts';
+import type { MessageKey } from '../../i18n/index.ts';
 import { AdminHeader } from '../../views/admin-nav.tsx';
 import { ActionButton } from '../../views/form.tsx';
 import { formatTime } from '../../views/kb-nav.tsx';
 import { page, redirectTo } from '../../views/render.tsx';
 import { StatusBadge } from '../../views/status.tsx';
+
+const jobStates: JobState[] = ['waiting', 'active', 'completed', 'failed', 'delayed'];
+const queueLabels: Record<JobState, MessageKey> = {
+  waiting: 'queueWaiting',
+  active: 'queueActive',
+  completed: 'queueCompleted',
+  failed: 'queueFailed',
+  delayed: 'queueDelayed',
+};
 
 function FailedTable({ c, docs }: { c: AdminContext; docs: FailedDocument[] }) {
   const t = c.get('t');
@@ -65,9 +76,7 @@ export function adminJobPages(deps: Deps) {
             </ul>
             <p class="muted">
               {t.jobQueue} ({deps.queue.kind}):{' '}
-              {Object.entries(queueCounts)
-                .map(([k, v]) => `${k} ${v}`)
-                .join(' · ')}
+              {jobStates.map((state) => `${t[queueLabels[state]]} ${queueCounts[state]}`).join(' · ')}
             </p>
             <h2>{t.jobsFailed}</h2>
             <FailedTable c={c} docs={listFailedDocuments(deps.db)} />
