@@ -21,6 +21,9 @@ import { openAiRoutes } from './routes/openai.ts';
 import { searchRoutes } from './routes/search.ts';
 import { sharedNoteRoutes } from './routes/shared-notes.tsx';
 
+/** Bodies that are not uploads (JSON) are refused past this size: a 200 000-character note fits. */
+const JSON_LIMIT_MB = 2;
+
 /** The public API: `/api/*`, `/v1/*`, health. Builds the app, nothing else. */
 export function createApp(deps: Deps) {
   const app = new Hono<AppEnv>();
@@ -39,14 +42,16 @@ export function createApp(deps: Deps) {
   metrics.mount(app);
 
   const api = new Hono<AppEnv>();
-  api.use(
-    bodyLimit({
-      // Multipart uploads get the upload limit plus room for the form envelope; JSON stays small.
-      maxSize: uploadLimit + 64 * 1024,
-      onError: () => {
-        throw new AppError('payload_too_large', `Request is larger than ${deps.config.MAX_UPLOAD_MB} MB`, 413);
-      },
-    }),
+  const tooLarge = (mb: number) => () => {
+    throw new AppError('payload_too_large', `Request is larger than ${mb} MB`, 413);
+  };
+  const uploadBody = bodyLimit({ maxSize: uploadLimit + 64 * 1024, onError: tooLarge(deps.config.MAX_UPLOAD_MB) });
+  const smallBody = bodyLimit({ maxSize: JSON_LIMIT_MB * 1024 * 1024, onError: tooLarge(JSON_LIMIT_MB) });
+  // Multipart uploads get the upload limit plus room for the form envelope; JSON stays small.
+  api.use((c, next) =>
+    c.req.header('content-type')?.toLowerCase().startsWith('multipart/form-data')
+      ? uploadBody(c, next)
+      : smallBody(c, next),
   );
   api.use(identify(deps), csrfGuard({ publicUrl: deps.config.PUBLIC_URL }));
   api.route('/auth', authRoutes(deps));

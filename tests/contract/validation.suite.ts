@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../services/gateway/app.ts';
+import { client } from '../helpers/http.ts';
 import { expectErrorShape, type World } from './world.ts';
 
 let world: World;
@@ -142,6 +143,28 @@ export function validationSuite(get: () => World): void {
       });
       expect(res.status).toBe(404);
       expectErrorShape(res);
+    });
+
+    it('refuses a JSON body of several megabytes with 413 before parsing it, yet takes the longest note', async () => {
+      const { alice, deps } = world;
+      // The default upload limit (50 MB) must not become the limit of JSON bodies.
+      const api = client(createApp({ ...deps, config: { ...deps.config, MAX_UPLOAD_MB: 50 } }));
+      const as = { token: alice.token };
+      for (const [method, path, body] of [
+        ['POST', '/api/kbs', { title: 'big', description: 'y'.repeat(3 * 1024 * 1024) }],
+        ['POST', '/api/search', { kbId: alice.kbId, query: 'q'.repeat(3 * 1024 * 1024) }],
+        ['POST', '/api/auth/login', { email: 'a@b.example', password: 'p'.repeat(3 * 1024 * 1024) }],
+      ] as const) {
+        const res = await api.call(method, path, { ...as, body });
+        expect(res.status, path).toBe(413);
+        expect(res.json.error.code).toBe('payload_too_large');
+      }
+      const longest = await api.call('POST', `/api/kbs/${alice.kbId}/notes`, {
+        ...as,
+        body: { title: 'Longest', content: '长'.repeat(200_000) },
+      });
+      expect(longest.status, longest.text.slice(0, 200)).toBe(201);
+      expect((await api.call('DELETE', `/api/notes/${longest.json.note.id}`, as)).status).toBe(204);
     });
 
     it('refuses an upload without a multipart file field with 400', async () => {
