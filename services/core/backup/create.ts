@@ -72,6 +72,8 @@ export async function createBackup(
       await copyFile(join(config.DATA_DIR, JWT_SECRET_FILE), join(staging, JWT_SECRET_FILE));
       entries.push(JWT_SECRET_FILE);
     }
+    // Qdrant after SQLite: vectors newer than the database copy are harmless orphans, while the
+    // reverse order could restore `completed` documents that have no vectors.
     let qdrant: BackupManifest['qdrant'] = [];
     if (config.QDRANT_URL) {
       await mkdir(join(staging, 'qdrant'));
