@@ -16,12 +16,12 @@ export function hydrate(db: Db, userId: string, kbId: string, hits: HitIds[]): S
     .prepare(
       `SELECT d.id, d.file_name, coalesce(d.summary, s.content, '') AS summary FROM documents d
        LEFT JOIN chunks s ON s.document_id = d.id AND s.layer = 'document'
-       WHERE d.user_id = ? AND d.kb_id = ? AND d.id IN (${placeholders(docIds.length)})`,
+       WHERE d.id IN (${placeholders(docIds.length)}) AND +d.user_id = ? AND +d.kb_id = ?`,
     )
-    .all(userId, kbId, ...docIds) as Array<{ id: string; file_name: string; summary: string }>;
+    .all(...docIds, userId, kbId) as Array<{ id: string; file_name: string; summary: string }>;
   const chunks = db.sqlite
-    .prepare(`SELECT id, content FROM chunks WHERE kb_id = ? AND id IN (${placeholders(chunkIds.length)})`)
-    .all(kbId, ...chunkIds) as Array<{ id: string; content: string }>;
+    .prepare(`SELECT id, content FROM chunks WHERE id IN (${placeholders(chunkIds.length)}) AND +kb_id = ?`)
+    .all(...chunkIds, kbId) as Array<{ id: string; content: string }>;
   const docById = new Map(docs.map((d) => [d.id, d]));
   const text = new Map(chunks.map((c) => [c.id, c.content]));
   const out: SearchHit[] = [];

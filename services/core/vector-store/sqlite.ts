@@ -40,9 +40,11 @@ export function createSqliteVectorStore(sqlite: Sqlite, opts: { model: string; d
         user_id TEXT NOT NULL, kb_id TEXT NOT NULL, layer TEXT NOT NULL,
         document_id TEXT NOT NULL, parent_id TEXT
       );
-      CREATE INDEX IF NOT EXISTS "${ids}_parent" ON "${ids}" (parent_id, layer);
-      CREATE INDEX IF NOT EXISTS "${ids}_document" ON "${ids}" (document_id, layer);
-      CREATE INDEX IF NOT EXISTS "${ids}_kb" ON "${ids}" (kb_id, user_id);
+      DROP INDEX IF EXISTS "${ids}_parent";
+      DROP INDEX IF EXISTS "${ids}_kb";
+      CREATE INDEX IF NOT EXISTS "${ids}_scope_document" ON "${ids}" (user_id, kb_id, layer, document_id);
+      CREATE INDEX IF NOT EXISTS "${ids}_scope_parent" ON "${ids}" (user_id, kb_id, layer, parent_id);
+      CREATE INDEX IF NOT EXISTS "${ids}_document" ON "${ids}" (document_id);
     `);
     ready = true;
   };
@@ -140,7 +142,7 @@ export function createSqliteVectorStore(sqlite: Sqlite, opts: { model: string; d
     async deleteByDocument(userId, documentId) {
       ensure();
       const rows = sqlite
-        .prepare(`SELECT rowid FROM "${ids}" WHERE document_id = ? AND user_id = ?`)
+        .prepare(`SELECT rowid FROM "${ids}" WHERE document_id = ? AND +user_id = ?`)
         .all(documentId, userId) as Array<{ rowid: number }>;
       sqlite.transaction(() => removeRowids(rows.map((r) => r.rowid)))();
     },
