@@ -31,9 +31,14 @@ remove_run_resources() {
   vols="$(podman volume ls -q --filter "label=com.docker.compose.project=$COMPOSE_PROJECT_NAME" 2>/dev/null | xargs)"
   # shellcheck disable=SC2086
   [ -z "$vols" ] || podman volume rm -f $vols >/dev/null 2>&1 || true
-  nets="$(podman network ls -q --filter "label=com.docker.compose.project=$COMPOSE_PROJECT_NAME" 2>/dev/null | xargs)"
-  # shellcheck disable=SC2086
-  [ -z "$nets" ] || podman network rm -f $nets >/dev/null 2>&1 || true
+  local net bridge
+  for net in $(podman network ls -q --filter "label=com.docker.compose.project=$COMPOSE_PROJECT_NAME" 2>/dev/null) \
+    $(podman network ls -q --filter "label=org.context-os.test-run=$run_id" 2>/dev/null); do
+    bridge="$(podman network inspect --format '{{.NetworkInterface}}' "$net" 2>/dev/null || true)"
+    podman network rm -f "$net" >/dev/null 2>&1 || true
+    # The stack test creates its network's bridge itself (see tests/containers/helpers/network.ts).
+    if [ -n "$bridge" ] && [ -e "/sys/class/net/$bridge" ]; then ip link del "$bridge" 2>/dev/null || true; fi
+  done
 }
 
 cleanup() {

@@ -6,6 +6,7 @@ import { containersEnv } from './helpers/env.ts';
 import { podman } from './helpers/exec.ts';
 import { expectJourneySurvived, type JourneyResult, runJourney } from './helpers/journey.ts';
 import { memoryTable, sampleMemory } from './helpers/memory.ts';
+import { createStackNetwork, pinBridge, removeStackNetwork } from './helpers/network.ts';
 
 const GIB = 1024 ** 3;
 const secret = (bytes: number) => randomBytes(bytes).toString('hex');
@@ -48,15 +49,19 @@ describe('single-box compose stack', () => {
       QDRANT_API_KEY: secret(16),
       ONEAPI_BASE_URL: 'http://mock-oneapi:3900/v1',
       ONEAPI_KEY: secret(12),
+      STACK_NETWORK: `${containersEnv.composeProject}_net`,
     });
+    await createStackNetwork(env.STACK_NETWORK ?? '');
     base = `http://127.0.0.1:${httpPort}`;
   });
 
   afterAll(async () => {
     await compose(env, ['down', '-v', '--timeout', '5'], 120_000).catch(() => undefined);
+    if (env.STACK_NETWORK) await removeStackNetwork(env.STACK_NETWORK);
   });
 
   it('comes up healthy and serves the whole journey through nginx', async () => {
+    await pinBridge(env.STACK_NETWORK ?? '');
     await composeUp(env);
     await waitHttpOk(`${base}/healthz`, 120_000, describeFailure);
     const health = await healthByName();
@@ -65,7 +70,9 @@ describe('single-box compose stack', () => {
       expect(name, `no container for ${svc} in ${JSON.stringify(health)}`).toBeDefined();
       expect(health[name ?? ''], `${svc} is not healthy`).toBe(true);
     }
-    journey = await runJourney(base);
+    journey = await runJourney(base).catch(async (err: Error) => {
+      throw new Error(`${err.message}\n--- container logs ---\n${await describeFailure()}`);
+    });
     expect(journey.answer).toContain('Mock answer from');
   });
 
@@ -93,8 +100,11 @@ describe('single-box compose stack', () => {
     if (!journey) throw new Error('the journey did not run');
     await compose(env, ['down', '--timeout', '10'], 120_000);
     expect(await projectContainers(true)).toEqual([]);
+    await pinBridge(env.STACK_NETWORK ?? '');
     await composeUp(env);
     await waitHttpOk(`${base}/healthz`, 120_000, describeFailure);
-    await expectJourneySurvived({ ...journey, base });
+    await expectJourneySurvived({ ...journey, base }).catch(async (err: Error) => {
+      throw new Error(`${err.message}\n--- container logs ---\n${await describeFailure()}`);
+    });
   });
 });
