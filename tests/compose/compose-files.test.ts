@@ -167,3 +167,15 @@ describe.skipIf(!binary)('docker-compose config -q', () => {
     expect(r.stderr).toContain('JWT_SECRET');
   });
 });
+
+describe('env examples', () => {
+  it.each([
+    ['docker-compose.single.yml', 'compose/single.env.example'],
+    ['docker-compose.hybrid.yml', 'compose/hybrid.env.example'],
+    ['compose/aliyun-oneapi.yml', 'compose/aliyun.env.example'],
+  ])('%s: %s names every required variable', (file, example) => {
+    const required = new Set([...readText(file).matchAll(/\$\{([A-Z0-9_]+):\?/g)].map((m) => m[1]));
+    const named = new Set([...readText(example).matchAll(/^#?\s*([A-Z0-9_]+)=/gm)].map((m) => m[1]));
+    expect([...required].filter((v) => !named.has(v))).toEqual([]);
+  });
+});
