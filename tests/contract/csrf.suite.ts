@@ -75,6 +75,40 @@ export function csrfSuite(get: () => World): void {
       expect((await root.call('GET', `/api/chat/sessions/${alice.sessionId}/messages`, as)).json.items).toEqual([]);
     });
 
+    it('refuse a login or sign-up forged from another site, which would sign the victim in to the forger', async () => {
+      const { alice } = world;
+      const credentials = { email: alice.email, password: 'correct horse battery' };
+      const failures: string[] = [];
+      for (const [label, headers] of FOREIGN) {
+        const attempts = [
+          await root.call('POST', '/login', { body: form(credentials), headers }),
+          await root.call('POST', '/signup', {
+            body: form({ email: 'forged@contract.example', password: 'forged password' }),
+            headers,
+          }),
+          await root.call('POST', '/api/auth/login', { body: credentials, headers }),
+          await root.call('POST', '/api/auth/register', {
+            body: { email: 'forged2@contract.example', password: 'forged password' },
+            headers,
+          }),
+        ];
+        for (const [i, res] of attempts.entries()) {
+          if (res.status !== 403 || res.headers.get('set-cookie')?.includes('cos_session=ey')) {
+            failures.push(`${label}: attempt ${i} -> ${res.status}`);
+          }
+        }
+      }
+      expect(failures).toEqual([]);
+      const ownPage = await root.call('POST', '/login', {
+        body: form(credentials),
+        headers: { origin: 'http://localhost' },
+      });
+      expect(ownPage.status).toBe(303);
+      expect(ownPage.headers.get('set-cookie')).toMatch(/cos_session=ey/);
+      const script = await root.call('POST', '/api/auth/login', { body: credentials });
+      expect(script.status).toBe(200);
+    });
+
     it('pass from our own origin, and Bearer calls pass from anywhere', async () => {
       const same = await root.call('POST', `/api/kbs/${world.alice.kbId}/notes`, {
         body: { title: 'same origin' },
