@@ -72,6 +72,21 @@ export function isolationSuite(get: () => World): void {
       }
     });
 
+    it('ignores or refuses an owner id smuggled into a body', async () => {
+      const { api, alice, bob } = world;
+      const smuggled: Array<['POST', string, Record<string, unknown>]> = [
+        ['POST', '/api/search', { kbId: alice.kbId, query: 'zanzibar procedure', userId: alice.userId }],
+        ['POST', '/api/search', { kbId: alice.kbId, query: 'zanzibar procedure', user_id: alice.userId }],
+        ['POST', '/api/chat/sessions', { kbId: alice.kbId, userId: alice.userId }],
+        ['POST', `/api/kbs/${alice.kbId}/notes`, { title: 'x', userId: alice.userId }],
+      ];
+      for (const [method, path, body] of smuggled) {
+        const res = await api.call(method, path, { token: bob.token, body });
+        expect([400, 404], `${path} ${res.status}`).toContain(res.status);
+        expect(res.text).not.toMatch(/zanzibar procedure starts|crate/);
+      }
+    });
+
     it("answers a streamed question in another user's session with a JSON 404, not a stream", async () => {
       const { api, alice, bob } = world;
       const res = await api.call('POST', `/api/chat/sessions/${alice.sessionId}/messages`, {
