@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAQ, GUIDE_ZH, HANDBOOK } from './fixtures.ts';
-import { hasChromium, launchChromium, type RunningApp, shoot, startAllInOne } from './harness.ts';
+import { hasChromium, launchChromium, type RunningApp, SCREENSHOT_DIR, shoot, startAllInOne } from './harness.ts';
 
 if (!hasChromium) console.warn('[browser] /usr/bin/chromium is missing: the browser journeys are SKIPPED');
 
@@ -73,6 +73,7 @@ describe.skipIf(!hasChromium)('console in a real browser', () => {
     });
     await page.getByRole('button', { name: 'Upload' }).click();
     await expect.poll(() => page.locator('#doc-list tr[data-status]').count()).toBe(1);
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/kb-uploading-laptop.png`, caret: 'initial' });
     await page.locator('.dropzone').evaluate((zone, text) => {
       const dt = new DataTransfer();
       dt.items.add(new File([text], 'faq.md', { type: 'text/markdown' }));

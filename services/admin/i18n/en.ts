@@ -81,6 +81,11 @@ export const en = {
   docSections: 'Sections: {p} · passages: {c}',
   docError: 'Error',
   docStage: 'Stage',
+  stageParsing: 'reading the file',
+  stageSummarizing: 'summarizing',
+  stageChunking: 'splitting into sections',
+  stageEmbedding: 'embedding',
+  stageIndexing: 'indexing',
   docsUnavailable: 'Document handling is not available on this server yet.',
 
   searchTitle: 'Search playground',

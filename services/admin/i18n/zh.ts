@@ -83,6 +83,11 @@ export const zh: Dict = {
   docSections: '{p} 个章节，{c} 个段落',
   docError: '错误',
   docStage: '阶段',
+  stageParsing: '读取文件',
+  stageSummarizing: '生成摘要',
+  stageChunking: '切分章节',
+  stageEmbedding: '向量化',
+  stageIndexing: '建立索引',
   docsUnavailable: '本服务器暂不支持文档处理。',
 
   searchTitle: '检索试验台',

@@ -1,5 +1,5 @@
 import type { PublicChunk, PublicDocument } from '../../core/documents/index.ts';
-import { type Dict, fmt, translate } from '../i18n/index.ts';
+import { type Dict, fmt, type MessageKey, translate } from '../i18n/index.ts';
 import { ActionButton } from './form.tsx';
 import { StatusBadge } from './status.tsx';
 
@@ -15,6 +15,18 @@ export const tidyText = (text: string) =>
 export const fileSize = (bytes: number) =>
   bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} kB`;
 
+const stages: Record<string, MessageKey> = {
+  parsing: 'stageParsing',
+  summarizing: 'stageSummarizing',
+  chunking: 'stageChunking',
+  embedding: 'stageEmbedding',
+  indexing: 'stageIndexing',
+};
+const stageLabel = (t: Dict, stage: string) => {
+  const key = stages[stage];
+  return key ? t[key] : stage;
+};
+
 /** Status, progress bar and stage of one document. */
 export function DocProgress({ t, doc }: { t: Dict; doc: PublicDocument }) {
   return (
@@ -26,7 +38,7 @@ export function DocProgress({ t, doc }: { t: Dict; doc: PublicDocument }) {
             {doc.progress}%
           </progress>
           <span class="meta">
-            {doc.progress}%{doc.stage ? ` · ${doc.stage}` : ''}
+            {doc.progress}%{doc.stage ? ` · ${stageLabel(t, doc.stage)}` : ''}
           </span>
         </>
       )}
@@ -58,7 +70,9 @@ export function DocList({ t, kbId, docs }: { t: Dict; kbId: string; docs: Public
               <tr>
                 <th scope="col">{t.docFile}</th>
                 <th scope="col">{t.docStatus}</th>
-                <th scope="col">{t.docSize}</th>
+                <th scope="col" class="hide-narrow">
+                  {t.docSize}
+                </th>
                 <th scope="col">{t.docActions}</th>
               </tr>
             </thead>
@@ -76,7 +90,7 @@ export function DocList({ t, kbId, docs }: { t: Dict; kbId: string; docs: Public
                   <td class="status-cell">
                     <DocProgress t={t} doc={d} />
                   </td>
-                  <td class="nowrap">{fileSize(d.size)}</td>
+                  <td class="nowrap hide-narrow">{fileSize(d.size)}</td>
                   <td class="actions">
                     <ActionButton
                       id={`delete-${d.id}`}
