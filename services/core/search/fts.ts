@@ -2,41 +2,54 @@ import type { Db } from '../db/index.ts';
 import type { ChunkLayer } from '../db/schema.ts';
 import type { Ranked } from './rrf.ts';
 
-export interface FtsFilter {
-  kbId: string;
+/** A full-text match with the ids needed to place it in a layer. */
+export interface TextHit extends Ranked {
+  layer: ChunkLayer;
+}
+
+export interface TextFilter {
   layer: ChunkLayer;
   documentIds?: string[];
   parentIds?: string[];
 }
 
-const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(',');
-
 /**
- * BM25 ranking over `chunks_fts` for one KB and layer, narrowed like a vector search.
+ * The KB's best BM25 matches across all layers, best first, in one pass over `chunks_fts`.
  * `match` is an `ftsQuery()` expression; scores are BM25 relevance, higher is better.
  */
-export function ftsRank(db: Db, match: string, filter: FtsFilter, limit: number): Ranked[] {
-  if (limit <= 0 || filter.documentIds?.length === 0 || filter.parentIds?.length === 0) return [];
-  const where = ['chunks_fts MATCH ?', 'kb_id = ?', 'layer = ?'];
-  const params: unknown[] = [match, filter.kbId, filter.layer];
-  if (filter.documentIds) {
-    where.push(`document_id IN (${placeholders(filter.documentIds.length)})`);
-    params.push(...filter.documentIds);
-  }
-  if (filter.parentIds) {
-    where.push(`parent_id IN (${placeholders(filter.parentIds.length)})`);
-    params.push(...filter.parentIds);
-  }
+export function textSearch(db: Db, match: string, kbId: string, limit: number): TextHit[] {
   const rows = db.sqlite
     .prepare(
-      `SELECT chunk_id, document_id, parent_id, bm25(chunks_fts) AS rank FROM chunks_fts
-       WHERE ${where.join(' AND ')} ORDER BY rank LIMIT ?`,
+      `SELECT chunk_id, document_id, parent_id, layer, rank FROM chunks_fts
+       WHERE chunks_fts MATCH ? AND kb_id = ? ORDER BY rank LIMIT ?`,
     )
-    .all(...params, limit) as Array<{ chunk_id: string; document_id: string; parent_id: string | null; rank: number }>;
+    .all(match, kbId, limit) as Array<{
+    chunk_id: string;
+    document_id: string;
+    parent_id: string | null;
+    layer: ChunkLayer;
+    rank: number;
+  }>;
   return rows.map((r) => ({
     id: r.chunk_id,
     documentId: r.document_id,
     parentId: r.parent_id || null,
+    layer: r.layer,
     score: -r.rank,
   }));
+}
+
+/** The text matches of one layer inside a narrowing, best first. */
+export function narrowText(hits: TextHit[], filter: TextFilter, limit: number): Ranked[] {
+  const docs = filter.documentIds && new Set(filter.documentIds);
+  const parents = filter.parentIds && new Set(filter.parentIds);
+  const out: Ranked[] = [];
+  for (const h of hits) {
+    if (out.length >= limit) break;
+    if (h.layer !== filter.layer) continue;
+    if (docs && !docs.has(h.documentId)) continue;
+    if (parents && !(h.parentId && parents.has(h.parentId))) continue;
+    out.push(h);
+  }
+  return out;
 }

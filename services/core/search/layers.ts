@@ -1,7 +1,7 @@
 import type { Db } from '../db/index.ts';
 import type { ChunkLayer } from '../db/schema.ts';
 import type { VectorStore } from '../vector-store/index.ts';
-import { ftsRank } from './fts.ts';
+import { narrowText, type TextHit, textSearch } from './fts.ts';
 import { fuse, type Ranked } from './rrf.ts';
 
 /** Everything one retrieval needs: where to look and the query in both forms. */
@@ -14,7 +14,12 @@ export interface LayerContext {
   /** `ftsQuery()` of the text; null when it has no searchable words. */
   match: string | null;
   hybrid: boolean;
+  /** Full-text matches of the query, fetched once per search on first use. */
+  textHits?: TextHit[];
 }
+
+/** How many full-text matches one search considers across all layers. */
+const TEXT_CANDIDATES = 500;
 
 export interface Narrowing {
   documentIds?: string[];
@@ -26,7 +31,8 @@ const candidatesFor = (limit: number) => Math.max(limit * 3, 20);
 
 /**
  * The best `limit` chunks of one layer inside a narrowing: vector similarity alone, or
- * with `hybrid` the vector and BM25 rankings fused by reciprocal rank.
+ * with `hybrid` the vector and BM25 rankings fused by reciprocal rank. The BM25 side comes
+ * from the KB's best full-text matches over all layers, fetched once per search.
  */
 export async function rankLayer(
   ctx: LayerContext,
@@ -38,7 +44,8 @@ export async function rankLayer(
   if (!ctx.hybrid || !ctx.match) return ctx.store.search(ctx.vector, filter, limit);
   const n = candidatesFor(limit);
   const byVector = await ctx.store.search(ctx.vector, filter, n);
-  const byText = ftsRank(ctx.db, ctx.match, filter, n);
+  ctx.textHits ??= textSearch(ctx.db, ctx.match, ctx.kbId, TEXT_CANDIDATES);
+  const byText = narrowText(ctx.textHits, filter, n);
   return fuse([byVector, byText], limit);
 }
 
