@@ -9,6 +9,7 @@ export const EVENTS_KEPT = 1000;
 const PRUNE_EVERY = 50;
 const MAX_MESSAGE = 2000;
 const MAX_PENDING = 200;
+const FLUSH_MS = 200;
 
 const LEVELS: Record<number, string> = { 40: 'warn', 50: 'error', 60: 'fatal' };
 
@@ -17,6 +18,8 @@ export type ServiceEvent = typeof serviceEvents.$inferSelect;
 /** A pino destination that keeps warn+ lines in `service_events`; attached to a Db once it is open. */
 export interface EventSink extends Writable {
   attach(db: Db): void;
+  /** Writes what is buffered now (it is otherwise written within FLUSH_MS). */
+  flush(): void;
   detach(): void;
 }
 
@@ -40,43 +43,59 @@ function toRow(line: string): typeof serviceEvents.$inferInsert | undefined {
 }
 
 /**
- * Builds the sink. Lines written before `attach` wait in a small buffer. Writing never
- * throws or logs: a failing insert is dropped rather than looping back into the logger.
+ * Builds the sink. Lines wait in a small bounded buffer and are written in one short
+ * transaction every FLUSH_MS, so a burst of warnings costs one write and logging never waits
+ * on the database. Writing never throws or logs: a failing write drops its events rather
+ * than looping back into the logger.
  */
 export function createEventSink(): EventSink {
   let db: Db | undefined;
   let pending: string[] = [];
   let written = 0;
-  const store = (line: string) => {
-    if (!db?.sqlite.open) return;
-    const row = toRow(line);
-    if (!row) return;
+  let timer: NodeJS.Timeout | undefined;
+
+  const flush = () => {
+    timer = undefined;
+    const target = db;
+    if (!target?.sqlite.open || pending.length === 0) return;
+    const rows = pending.map(toRow).filter((r) => r !== undefined);
+    pending = [];
+    if (rows.length === 0) return;
     try {
-      db.orm.insert(serviceEvents).values(row).run();
-      if (++written % PRUNE_EVERY === 0) pruneEvents(db);
+      target.sqlite.transaction(() => {
+        target.orm.insert(serviceEvents).values(rows).run();
+        const before = written;
+        written += rows.length;
+        if (Math.floor(written / PRUNE_EVERY) > Math.floor(before / PRUNE_EVERY)) pruneEvents(target);
+      })();
     } catch {
-      // The database is busy or closing: this event is dropped.
+      // The database is busy or closing: these events are dropped.
     }
   };
+  const schedule = () => {
+    if (db && !timer && pending.length > 0) timer = setTimeout(flush, FLUSH_MS).unref();
+  };
+
   const sink = new Writable({
     write(chunk, _enc, cb) {
       for (const line of String(chunk).split('\n')) {
-        if (!line) continue;
-        if (db) store(line);
-        else if (pending.length < MAX_PENDING) pending.push(line);
+        if (line && pending.length < MAX_PENDING) pending.push(line);
       }
+      schedule();
       cb();
     },
   });
   return Object.assign(sink, {
     attach(target: Db) {
       db = target;
-      for (const line of pending) store(line);
-      pending = [];
+      flush();
     },
     detach() {
+      if (timer) clearTimeout(timer);
+      flush();
       db = undefined;
     },
+    flush,
   });
 }
 
