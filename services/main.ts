@@ -2,6 +2,7 @@ import { createRootApp } from './admin/root.ts';
 import { ConfigError, loadConfig } from './core/config.ts';
 import { buildDeps } from './core/deps.ts';
 import { startIngestWorker } from './core/ingest/worker.ts';
+import { startReindex } from './core/search/index.ts';
 import { onShutdown, startServer } from './http/serve.ts';
 
 /**
@@ -20,6 +21,8 @@ try {
 }
 const deps = await buildDeps(config, { service: 'all-in-one' });
 const worker = await startIngestWorker(deps);
+// A changed EMBEDDING_MODEL is re-embedded in the background; searches use the old index until it is done.
+void startReindex(deps);
 const app = createRootApp(deps);
 const server = await startServer(app, { port: config.PORT, host: config.HOST });
 deps.logger.info(

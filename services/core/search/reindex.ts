@@ -55,7 +55,17 @@ async function reindex(deps: Deps, embedder: Embedder, store: VectorStore): Prom
   const active = sqlite.prepare(`SELECT model FROM embedding_indexes WHERE state = 'active'`).get() as
     | { model: string }
     | undefined;
-  if (!active || active.model === embedder.model) return false;
+  if (!active) {
+    if (embedder.dimension > 0) {
+      sqlite
+        .prepare(
+          `INSERT OR IGNORE INTO embedding_indexes (model, dimension, state, progress) VALUES (?, ?, 'active', 1)`,
+        )
+        .run(embedder.model, embedder.dimension);
+    }
+    return false;
+  }
+  if (active.model === embedder.model) return false;
   const dimension = embedder.dimension || (await embedder.embed(['dimension probe']))[0].length;
   if (!claim(deps, embedder.model, dimension)) return false;
   await store.init();
