@@ -12,10 +12,9 @@ import {
 } from '../../core/chat/sessions.ts';
 import type { Deps } from '../../core/deps.ts';
 import { getKb } from '../../core/kbs/index.ts';
-import { toAppError } from '../../http/errors.ts';
 import type { AdminContext, AdminEnv } from '../env.ts';
 import { MessageView } from '../views/chat.tsx';
-import { ErrorBox, errorMessage } from '../views/error.tsx';
+import { asAppError, ErrorBox, errorMessage } from '../views/error.tsx';
 import { ActionButton, Field } from '../views/form.tsx';
 import { KbHeader } from '../views/kb-nav.tsx';
 import { page, redirectTo } from '../views/render.tsx';
@@ -143,7 +142,7 @@ export function chatPages(deps: Deps) {
           ).toString();
           await stream.writeSSE({ event: 'done', data: JSON.stringify(html) });
         } catch (err) {
-          const e = toAppError(err, c as never);
+          const e = asAppError(err, c);
           const html = await (<ErrorBox t={t} message={errorMessage(t, e.code, e.message)} />).toString();
           await stream.writeSSE({ event: 'error', data: JSON.stringify(html) });
         }

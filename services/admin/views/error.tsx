@@ -37,9 +37,14 @@ export function ErrorBox({ t, message }: { t: Dict; message: string }) {
   );
 }
 
+/** Anything thrown in the console as an AppError (unknown errors are logged and become a 500). */
+export const asAppError = (err: unknown, c: Context<AdminEnv>) =>
+  // The console's context carries every variable the shared handler reads.
+  toAppError(err, c as unknown as Context<AppEnv>);
+
 /** `onError` of the console: an error fragment or page, never JSON; anonymous callers go to log in. */
 export const consoleErrorHandler: ErrorHandler<AdminEnv> = (err, c) => {
-  const e = toAppError(err, c as unknown as Context<AppEnv>);
+  const e = asAppError(err, c);
   if (e.status === 401) return redirectTo(c, `/login?next=${encodeURIComponent(c.req.path)}`);
   const t = c.get('t') ?? dictionaries.en;
   const message = errorMessage(t, e.code, e.message);
