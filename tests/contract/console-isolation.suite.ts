@@ -75,6 +75,33 @@ export function consoleIsolationSuite(get: () => World): void {
       expect((await root.call('GET', '/api/api-keys', as)).json.items).toHaveLength(1);
     });
 
+    it('sends anonymous visitors of every private page and form post to log in, changing nothing', async () => {
+      const { alice } = world;
+      const { kbId, documentId: d, sessionId: s, noteId: n, apiKeyId: k } = alice;
+      const headers = { origin: 'http://localhost' };
+      const pages = ['/kbs', `/kbs/${kbId}`, `/kbs/${kbId}/search?q=zanzibar`, `/documents/${d}`, `/chat/${s}`];
+      const posts = [
+        `/kbs/${kbId}/delete`,
+        `/notes/${n}/share`,
+        `/account/api-keys/${k}/revoke`,
+        `/documents/${d}/delete`,
+      ];
+      for (const path of [...pages, `/notes/${n}`, '/account/api-keys', '/admin/users']) {
+        const res = await root.call('GET', path, { headers });
+        expect([302, 303], path).toContain(res.status);
+        expect(res.headers.get('location'), path).toMatch(/^\/login/);
+        expect(res.text).not.toContain('zanzibar');
+      }
+      for (const path of posts) {
+        const res = await root.call('POST', path, { body: form({}), headers });
+        expect([302, 303, 401], path).toContain(res.status);
+      }
+      const as = { token: alice.token };
+      expect((await root.call('GET', `/api/kbs/${kbId}`, as)).status).toBe(200);
+      expect((await root.call('GET', `/api/documents/${d}`, as)).status).toBe(200);
+      expect((await root.call('GET', `/api/notes/${n}`, as)).json.note.shared).toBe(false);
+    });
+
     it('keeps a user who is not an admin out of every admin page and action with 403', async () => {
       const { alice } = world;
       const headers = { cookie: bobCookie, origin: 'http://localhost' };
