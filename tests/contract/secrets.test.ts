@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRootApp } from '../../services/admin/root.ts';
 import { type RunningIngestWorker, startIngestWorker } from '../../services/core/ingest/worker.ts';
 import { createApp } from '../../services/gateway/app.ts';
 import { createTestDeps, type TestDeps } from '../helpers/deps.ts';
@@ -119,6 +120,13 @@ async function runJourney() {
   await call('GET', new URL(share.json.shareUrl).pathname);
   await call('DELETE', `/api/api-keys/${key.json.apiKey.id}`, { token });
   await call('GET', '/api/kbs', { token: secrets.apiKey });
+  // The console's admin pages (the journey's user is the first, so an admin) show health and events.
+  const consoleApp = client(createRootApp(deps));
+  for (const path of ['/admin/health', '/admin/events', '/admin/jobs', '/admin/users', '/account/api-keys']) {
+    const page = await consoleApp.call('GET', path, { headers: { cookie } });
+    expect(page.status, path).toBe(200);
+    bodies.push(page.text);
+  }
   await call('POST', '/api/auth/logout', { headers: { cookie } });
 }
 
