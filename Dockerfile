@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # One image for the four services; compose picks the service with `command:`.
 #   docker build -t context-os:latest .
 #   docker build --build-arg NODE_IMAGE=<local node base> -t context-os:latest .
