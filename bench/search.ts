@@ -92,7 +92,7 @@ async function benchSize(children: number) {
         rows.push({ mode: `${mode}${hybrid ? ' +hybrid' : ''}`, ...percentiles(times) });
       }
     }
-    const rssRetrieval = process.memoryUsage().rss;
+    const { rss: rssRetrieval, heapUsed } = process.memoryUsage();
     const all = await loadChildVectors(deps, corpus);
     const floor: number[] = [];
     for (const [i, q] of queries.entries()) {
@@ -103,7 +103,8 @@ async function benchSize(children: number) {
     rows.push({ mode: 'brute-force Float32Array (floor)', ...percentiles(floor) });
     console.log(
       `\n${corpus.childCount} child chunks, ${deps.embedder.model} ${deps.embedder.dimension} dims, built in ${buildSeconds} s, ` +
-        `RSS ${mb(rssRetrieval)} after the retrieval runs, ${mb(process.memoryUsage().rss)} with the brute-force array loaded`,
+        `RSS ${mb(rssRetrieval)} (JS heap ${mb(heapUsed)}) after the retrieval runs, ` +
+        `${mb(process.memoryUsage().rss)} with the brute-force array loaded`,
     );
     console.table(rows.map((r) => ({ mode: r.mode, 'p50 ms': r.p50, 'p95 ms': r.p95 })));
   } finally {
