@@ -44,6 +44,24 @@ describe('console', () => {
     expect(await (await get(`${location}/edit`, { cookie })).text()).toContain('Handbook');
   });
 
+  it('renames and deletes a knowledge base from its settings', async () => {
+    const cookie = await signUp('ada@example.com');
+    const kbUrl = (await post('/kbs', { title: 'Draft' }, { cookie })).headers.get('location') ?? '';
+    const blank = await post(`${kbUrl}/edit`, { title: '  ' }, { cookie, 'hx-request': 'true' });
+    expect(blank.status).toBe(400);
+    expect(await blank.text()).toContain('<p class="error" id="f-title-error">Required.</p>');
+    const renamed = await post(
+      `${kbUrl}/edit`,
+      { title: 'Handbook', description: 'Rules' },
+      { cookie, 'hx-request': 'true' },
+    );
+    expect(renamed.status).toBe(204);
+    expect(renamed.headers.get('hx-redirect')).toBe(kbUrl);
+    expect(await (await get('/kbs', { cookie })).text()).toContain('Handbook');
+    expect((await post(`${kbUrl}/delete`, {}, { cookie })).headers.get('location')).toBe('/kbs');
+    expect((await get(kbUrl, { cookie })).status).toBe(404);
+  });
+
   it('shows validation errors next to the field, in Chinese when the browser asks for it', async () => {
     const res = await post(
       '/signup',
