@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -26,14 +26,20 @@ const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.url));
  * Several processes may share the file: writes are short and wait on a busy timeout.
  */
 export function openDatabase(path: string): Db {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    // Password hashes and document text live here: readable by the service's user only.
+    // SQLite gives the -wal and -shm files the same mode.
+    closeSync(openSync(path, 'a', 0o600));
+  }
   const sqlite = new Database(path);
   sqliteVec.load(sqlite);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
   // Vector scans read whole partitions: memory-mapped reads skip a copy through the page cache.
-  sqlite.pragma('mmap_size = 1073741824');
+  // 256 MB bounds the file pages a process maps on a 2 GB host.
+  sqlite.pragma('mmap_size = 268435456');
   sqlite.pragma('foreign_keys = ON');
   const orm = drizzle(sqlite, { schema });
   migrate(orm, { migrationsFolder: MIGRATIONS_DIR });
