@@ -8,5 +8,7 @@ export interface AppEnv {
     logger: Logger;
     user: PublicUser;
     authMethod: 'cookie' | 'jwt' | 'api_key';
+    /** Why presented credentials were refused, for the 401 of a route that needs a user. */
+    authFailure: string;
   };
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { authenticate, registerUser } from '../../core/auth/users.ts';
 import type { Deps } from '../../core/deps.ts';
 import { AppError } from '../../core/errors.ts';
-import { clearSessionCookie, issueToken, setSessionCookie } from '../../http/auth.ts';
+import { endSession, issueToken, setSessionCookie } from '../../http/auth.ts';
 import { clientIp } from '../../http/client-ip.ts';
 import { RateLimiter } from '../../http/rate-limit.ts';
 import type { AdminContext, AdminEnv } from '../env.ts';
@@ -206,8 +206,8 @@ export function authPages(deps: Deps) {
         throw err;
       }
     })
-    .post('/logout', (c) => {
-      clearSessionCookie(c);
+    .post('/logout', async (c) => {
+      await endSession(c, deps);
       return redirectTo(c, '/login');
     });
 }

@@ -195,3 +195,13 @@ export const serviceEvents = sqliteTable(
   },
   (t) => [index('service_events_created').on(t.createdAt)],
 );
+
+/** Session tokens ended by logout before they expire; rows are pruned once past `expiresAt`. */
+export const revokedTokens = sqliteTable(
+  'revoked_tokens',
+  {
+    jti: text('jti').primaryKey(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('revoked_tokens_expires').on(t.expiresAt)],
+);

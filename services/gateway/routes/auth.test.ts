@@ -123,10 +123,36 @@ describe('auth routes', () => {
     expect((await api.call('GET', '/api/auth/me', { token: 'forged.token.value' })).status).toBe(401);
   });
 
-  it('logout clears the cookie with 204', async () => {
-    const res = await api.call('POST', '/api/auth/logout');
+  it('logout clears the cookie with 204 and ends that session token, not the others', async () => {
+    const reg = await register({ email: 'out@example.com', password: 'password1234' });
+    const other = await api.call('POST', '/api/auth/login', {
+      body: { email: 'out@example.com', password: 'password1234' },
+    });
+    const cookie = (reg.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const res = await api.call('POST', '/api/auth/logout', { headers: { cookie, origin: 'http://localhost' } });
     expect(res.status).toBe(204);
     expect(res.headers.get('set-cookie')).toMatch(/cos_session=;.*Max-Age=0/i);
+    expect((await api.call('GET', '/api/auth/me', { headers: { cookie } })).status).toBe(401);
+    expect((await api.call('GET', '/api/auth/me', { token: reg.json.token })).status).toBe(401);
+    expect((await api.call('GET', '/api/auth/me', { token: other.json.token })).status).toBe(200);
+    await api.call('POST', '/api/auth/logout', { token: other.json.token });
+    const after = await api.call('GET', '/api/auth/me', { token: other.json.token });
+    expect(after.status).toBe(401);
+    expect(after.json.error.message).toBe('Invalid or revoked token');
+  });
+
+  it('lets a client that still sends a stale token log in again', async () => {
+    await register({ email: 'stale@example.com', password: 'password1234' });
+    const res = await api.call('POST', '/api/auth/login', {
+      body: { email: 'stale@example.com', password: 'password1234' },
+      token: 'expired.or.revoked',
+    });
+    expect(res.status).toBe(200);
+  });
+
+  it('keeps the database file readable by its owner only', async () => {
+    const { statSync } = await import('node:fs');
+    expect(statSync(deps.db.path).mode & 0o077).toBe(0);
   });
 
   it('refuses cookie-authenticated unsafe requests from another origin with 403', async () => {

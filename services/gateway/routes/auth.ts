@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { authenticate, registerUser } from '../../core/auth/users.ts';
 import type { Deps } from '../../core/deps.ts';
-import { clearSessionCookie, issueToken, requireUser, setSessionCookie } from '../../http/auth.ts';
+import { endSession, issueToken, requireUser, setSessionCookie } from '../../http/auth.ts';
 import { clientIp } from '../../http/client-ip.ts';
 import type { AppEnv } from '../../http/env.ts';
 import { RateLimiter } from '../../http/rate-limit.ts';
@@ -42,8 +42,8 @@ export function authRoutes(deps: Deps) {
       setSessionCookie(c, token);
       return c.json({ user, token });
     })
-    .post('/logout', (c) => {
-      clearSessionCookie(c);
+    .post('/logout', async (c) => {
+      await endSession(c, deps);
       return c.body(null, 204);
     })
     .get('/me', requireUser, (c) => c.json({ user: c.get('user') }));
