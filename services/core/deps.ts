@@ -6,6 +6,7 @@ import { type Db, openDatabase } from './db/index.ts';
 import type { Embedder } from './embedder/index.ts';
 import { createLocalEmbedder } from './embedder/local.ts';
 import { createEventSink } from './events.ts';
+import { IsolatedParser } from './ingest/parsers/isolated.ts';
 import { buildLlm, resolveEmbeddingDimension } from './llm/build.ts';
 import type { ChatClient } from './llm/index.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -43,6 +44,8 @@ export interface Deps {
   queue: IngestQueue;
   /** Uploaded files under FILES_DIR. */
   storage: FileStorage;
+  /** Parses uploads in a separate process with its own memory limit and deadline. */
+  parser: IsolatedParser;
   /** Closes what was opened, in reverse order. */
   close(): Promise<void>;
 }
@@ -86,6 +89,8 @@ export async function buildDeps(config: Config, opts: BuildOptions = {}): Promis
   closers.push(() => cache.close());
   if (cache.kind !== 'memory') readiness.push({ name: 'cache', required: false, check: () => cache.health() });
   const storage = createLocalStorage(config.FILES_DIR);
+  const parser = new IsolatedParser();
+  closers.push(() => parser.close());
   readiness.push({ name: 'files', required: true, check: () => storage.health() });
   const queue = createIngestQueue(config, logger);
   closers.push(() => queue.close());
@@ -102,6 +107,7 @@ export async function buildDeps(config: Config, opts: BuildOptions = {}): Promis
     cache,
     queue,
     storage,
+    parser,
     async close() {
       for (const close of closers.reverse()) await close();
     },

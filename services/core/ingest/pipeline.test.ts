@@ -4,8 +4,10 @@ import { type RunningMock, startMockOneApi } from '../../../tests/helpers/mock-o
 import { registerUser } from '../auth/users.ts';
 import { createDocument } from '../documents/create.ts';
 import { getDocument } from '../documents/index.ts';
+import { reprocessDocument } from '../documents/reprocess.ts';
 import { createKb } from '../kbs/index.ts';
 import { chunkId } from './ids.ts';
+import { MAX_STARTS } from './pipeline.ts';
 import { startIngestWorker } from './worker.ts';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -85,6 +87,21 @@ describe('ingest pipeline', () => {
       await new Promise((r) => setTimeout(r, 25));
     }
     expect(getDocument(deps.db, user.id, doc.id)).toMatchObject({ error: null, attempts: 2 });
+  });
+
+  it('gives up on a document whose earlier runs kept dying mid-way, and reprocess tries once more', async () => {
+    const { deps, user, upload, settled } = await setup();
+    const doc = await upload('cursed.md', '# Cursed\nEvery run of this one was killed.');
+    deps.db.sqlite
+      .prepare("UPDATE documents SET status = 'processing', stage = 'parsing', attempts = ? WHERE id = ?")
+      .run(MAX_STARTS, doc.id);
+    const worker = await startIngestWorker(deps);
+    cleanups.push(() => worker.stop());
+    const failed = await settled(doc.id);
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toMatch(/interrupted 6 times/);
+    await reprocessDocument(deps, user.id, doc.id);
+    expect(await settled(doc.id)).toMatchObject({ status: 'completed', attempts: MAX_STARTS + 1 });
   });
 
   it('picks up a document left queued without a job on its next reconcile', async () => {

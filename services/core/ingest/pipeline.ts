@@ -8,14 +8,19 @@ import { countTokens } from '../text/tokenize.ts';
 import { chunkDocument, type ParentDraft } from './chunking.ts';
 import { IngestError } from './errors.ts';
 import { chunkId } from './ids.ts';
-import { kindOfMime, parseFile } from './parsers/index.ts';
+import { kindOfMime } from './parsers/index.ts';
 import { DocumentGoneError, markFailed, noteRetry, setProgress, startProcessing } from './progress.ts';
 import { summarize } from './summary.ts';
 import { type IndexedChunk, replaceDocumentIndex } from './write-index.ts';
 
-export type IngestDeps = Pick<Deps, 'db' | 'storage' | 'embedder' | 'vectors' | 'chat' | 'config' | 'logger'>;
+export type IngestDeps = Pick<
+  Deps,
+  'db' | 'storage' | 'parser' | 'embedder' | 'vectors' | 'chat' | 'config' | 'logger'
+>;
 
 const EMBED_BATCH = 64;
+/** More starts than this mean earlier runs died mid-way (killed, out of memory): stop trying. */
+export const MAX_STARTS = 6;
 
 async function readFile(deps: IngestDeps, key: string): Promise<Buffer> {
   try {
@@ -77,11 +82,17 @@ function layout(documentId: string, title: string, summary: string, parents: Par
 export async function processDocument(deps: IngestDeps, documentId: string): Promise<void> {
   const { db, logger } = deps;
   const doc = db.orm.select().from(tables.documents).where(eq(tables.documents.id, documentId)).get();
-  if (!doc || !startProcessing(db, documentId)) return;
+  if (!doc) return;
+  if (doc.status === 'processing' && doc.attempts >= MAX_STARTS) {
+    markFailed(db, documentId, `Processing was interrupted ${doc.attempts} times; the file may be too large to index`);
+    logger.warn({ documentId, attempts: doc.attempts }, 'document given up after repeated interrupted runs');
+    return;
+  }
+  if (!startProcessing(db, documentId)) return;
   const started = performance.now();
   const kind = kindOfMime(doc.mimeType);
   if (!kind) throw new IngestError(`Unsupported file type ${doc.mimeType}`);
-  const parsed = await parseFile(kind, await readFile(deps, doc.storageKey));
+  const parsed = await deps.parser.parse(kind, await readFile(deps, doc.storageKey));
   const title = parsed.title ?? doc.fileName.replace(/\.[^.]+$/, '');
 
   setProgress(db, documentId, 'summarizing', 15);

@@ -1,0 +1,50 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { docxBomb } from '../../../../tests/contract/zip-bomb.ts';
+import { IngestError } from '../errors.ts';
+import { DEFAULT_PARSE_LIMITS, IsolatedParser } from './isolated.ts';
+
+describe('IsolatedParser', () => {
+  const parsers: IsolatedParser[] = [];
+  const make = (limits = {}) => {
+    const p = new IsolatedParser({ ...DEFAULT_PARSE_LIMITS, ...limits });
+    parsers.push(p);
+    return p;
+  };
+  afterEach(() => {
+    for (const p of parsers.splice(0)) p.close();
+  });
+
+  it('parses in a child process and reuses it for the next file', async () => {
+    const parser = make();
+    const doc = await parser.parse('markdown', new TextEncoder().encode('# Title\n\nSome text here.'));
+    expect(doc.blocks.map((b) => b.text)).toContain('Some text here.');
+    const again = await parser.parse('text', new TextEncoder().encode('plain words'));
+    expect(again.blocks[0]?.text).toBe('plain words');
+  });
+
+  it('passes a broken file on as a readable IngestError', async () => {
+    await expect(make().parse('pdf', new TextEncoder().encode('%PDF-1.4 garbage'))).rejects.toBeInstanceOf(IngestError);
+  });
+
+  it('fails a zip bomb on the child heap limit, leaves this process unharmed and parses the next file', async () => {
+    const parser = make({ maxMemoryMb: 96 });
+    const err = await parser.parse('docx', docxBomb(120)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(IngestError);
+    expect((err as Error).message).toMatch(/expands beyond 96 MB/);
+    const next = await parser.parse('text', new TextEncoder().encode('still working'));
+    expect(next.blocks[0]?.text).toBe('still working');
+  }, 60_000);
+
+  it('refuses a document whose text is beyond the character limit', async () => {
+    const text = new TextEncoder().encode('word '.repeat(2000));
+    await expect(make({ maxTextChars: 1000 }).parse('text', text)).rejects.toThrow(/million characters/);
+  });
+
+  it('gives up on a parse that outlives its deadline', async () => {
+    const err = await make({ timeoutMs: 1 })
+      .parse('text', new TextEncoder().encode('x'))
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(IngestError);
+    expect((err as Error).message).toMatch(/longer than/);
+  });
+});
