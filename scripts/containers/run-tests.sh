@@ -16,6 +16,7 @@ export CONTAINERS_RUN_ID="$run_id"
 export COMPOSE_PROJECT_NAME="cosct${run_id#coscontainers}"
 socket_pid=""
 vitest_pid=""
+pinned_bridge=""
 
 remove_run_resources() {
   local ids
@@ -50,6 +51,10 @@ cleanup() {
     kill -KILL "$vitest_pid" 2>/dev/null || true
   fi
   remove_run_resources
+  if [ -n "$pinned_bridge" ] && [ -e "/sys/class/net/$pinned_bridge" ] &&
+    [ -z "$(podman ps -q --filter network=podman 2>/dev/null)" ]; then
+    ip link del "$pinned_bridge" 2>/dev/null || true
+  fi
   if [ -n "$socket_pid" ] && kill -0 "$socket_pid" 2>/dev/null; then
     kill -TERM "$socket_pid" 2>/dev/null || true
     for _ in $(seq 50); do kill -0 "$socket_pid" 2>/dev/null || break; sleep 0.2; done
@@ -65,6 +70,12 @@ trap 'exit 143' TERM
 
 podman_conf "$run_dir"
 bash "$here/build-base-images.sh"
+# Each run retags the app images; the untagged ones left by earlier runs go after an hour
+# (the build cache, held by intermediate images, stays).
+podman image prune -f --filter until=1h >/dev/null 2>&1 || true
+
+# testcontainers puts its containers on podman's default network.
+pinned_bridge="$(bash "$here/pin-bridge.sh" podman)"
 
 socket="$run_dir/podman.sock"
 podman system service --time 0 "unix://$socket" >"$run_dir/podman-service.log" 2>&1 &
