@@ -162,3 +162,20 @@ describe('console', () => {
     expect(again).not.toContain(key);
   });
 });
+
+describe('console form bodies', () => {
+  it('answers a malformed multipart body with 400, not 500', async () => {
+    const cookie = await signUp('form@example.com');
+    const res = await app.request(`${BASE}/kbs`, {
+      method: 'POST',
+      body: '--nope\r\nthis is not multipart',
+      headers: { origin: BASE, cookie, 'content-type': 'multipart/form-data; boundary=expected' },
+    });
+    expect(res.status).toBe(400);
+  });
+
+  it('caps plain forms at 1 MB while uploads keep the upload limit', async () => {
+    const res = await post('/login', { email: 'a@example.com', password: 'x'.repeat(2 * 1024 * 1024) });
+    expect(res.status).toBe(413);
+  });
+});

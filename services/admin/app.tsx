@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Deps } from '../core/deps.ts';
@@ -25,6 +25,22 @@ import { consoleErrorHandler, consoleNotFound } from './views/error.tsx';
 
 /** Upload forms may carry several files at once. */
 const FILES_PER_REQUEST = 4;
+/** Every other form is small text. */
+const FORM_LIMIT = 1024 * 1024;
+const UPLOAD_PATH = /^\/kbs\/[^/]+\/documents$/;
+
+/** Reads a posted form once (handlers reuse Hono's cached copy): a malformed body is a 400, not a 500. */
+const readForm: MiddlewareHandler<AdminEnv> = async function readForm(c, next) {
+  const type = c.req.header('content-type') ?? '';
+  if (c.req.method !== 'GET' && /^(multipart\/form-data|application\/x-www-form-urlencoded)/i.test(type)) {
+    try {
+      await c.req.formData();
+    } catch {
+      throw new AppError('bad_request', 'The form could not be read', 400);
+    }
+  }
+  await next();
+};
 
 const CSP = {
   defaultSrc: ["'self'"],
@@ -58,14 +74,13 @@ export function createApp(deps: Deps) {
   app.route('/assets', assetRoutes());
 
   app.use(chooseLocale);
-  app.use(
-    bodyLimit({
-      maxSize,
-      onError: () => {
-        throw new AppError('payload_too_large', `Request is larger than ${maxSize} bytes`, 413);
-      },
-    }),
-  );
+  const tooLarge = (limit: number) => () => {
+    throw new AppError('payload_too_large', `Request is larger than ${Math.round(limit / 1024)} KB`, 413);
+  };
+  const uploadLimit = bodyLimit({ maxSize, onError: tooLarge(maxSize) });
+  const formLimit = bodyLimit({ maxSize: FORM_LIMIT, onError: tooLarge(FORM_LIMIT) });
+  app.use((c, next) => (UPLOAD_PATH.test(c.req.path) ? uploadLimit(c, next) : formLimit(c, next)));
+  app.use(readForm);
   app.use(identify(deps), csrfGuard({ publicUrl: deps.config.PUBLIC_URL }));
 
   app.get('/', (c) => c.redirect(c.get('user') ? '/kbs' : '/login', 302));
