@@ -77,8 +77,18 @@ describe('gateway to search service over HTTP', () => {
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     const ready = await fetch(`${base}/readyz`);
     expect(ready.status).toBe(200);
-    const checks = (await ready.json()).checks.map((c: { name: string }) => c.name);
-    expect(checks).toEqual(expect.arrayContaining(['sqlite', 'vectors']));
+    const { checks } = (await ready.json()) as { checks: Array<{ name: string; detail?: string }> };
+    expect(checks.map((c) => c.name)).toEqual(expect.arrayContaining(['sqlite', 'vectors', 'embedding-index']));
+    const { userId, kbId } = await ownerWithDocument();
+    await fetch(`${base}/internal/search`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify({ userId, kbId, query: 'tea' }),
+    });
+    const after = (await (await fetch(`${base}/readyz`)).json()) as {
+      checks: Array<{ name: string; detail?: string }>;
+    };
+    expect(after.checks.find((c) => c.name === 'embedding-index')?.detail).toBe('active local-lexical-v1');
   });
 
   it('answers 503 search_unavailable when the search service is down', async () => {

@@ -12,7 +12,7 @@ import { retrieveIds } from './retrieve.ts';
 import { type SearchRequest, type SearchResult, searchModes } from './types.ts';
 
 export { invalidateKb } from './generation.ts';
-export { reindexStatus, startReindex } from './reindex.ts';
+export { indexReadiness, reindexStatus, startReindex } from './reindex.ts';
 
 export const MAX_TOP_K = 50;
 const RESULT_TTL_SECONDS = 600;

@@ -5,7 +5,7 @@ import type { Embedder } from '../embedder/index.ts';
 import { createLocalEmbedder, LOCAL_EMBEDDING_MODEL } from '../embedder/local.ts';
 import { createKb } from '../kbs/index.ts';
 import { createSqliteVectorStore } from '../vector-store/sqlite.ts';
-import { reindexStatus, search, startReindex } from './index.ts';
+import { indexReadiness, reindexStatus, search, startReindex } from './index.ts';
 
 const DOCS = [
   ['bees.md', '# Bees\n\n## Mites\n\nVarroa mites spread viruses among bees.\n\nTreat with oxalic acid in winter.'],
@@ -64,6 +64,9 @@ describe('changing the embedding model', () => {
     const run = startReindex(second);
     await expect.poll(() => reindexStatus(first).find((s) => s.model === 'test-model-b')?.state).toBe('building');
 
+    expect((await indexReadiness(second).check()).detail).toBe(
+      `active ${LOCAL_EMBEDDING_MODEL}, building test-model-b 0%`,
+    );
     const during = await search(second, userId, { kbId, query: '绿茶 水温 八十度' });
     expect(during.hits[0].document.fileName).toBe('tea.md');
     expect(await second.vectors.count()).toBe(0);

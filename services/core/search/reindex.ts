@@ -1,5 +1,5 @@
 import type { ChunkLayer } from '../db/schema.ts';
-import type { Deps } from '../deps.ts';
+import type { Deps, ReadinessCheck } from '../deps.ts';
 import type { Embedder } from '../embedder/index.ts';
 import type { VectorStore } from '../vector-store/index.ts';
 
@@ -27,6 +27,25 @@ export function reindexStatus(deps: Pick<Deps, 'db'>): IndexStatus[] {
 
 /** A process that found the build taken waits this long before checking again. */
 const RETRY_MS = 30_000;
+/** A /readyz line for the embedding indexes: the active model and any build with its progress. */
+export function indexReadiness(deps: Pick<Deps, 'db'>): ReadinessCheck {
+  return {
+    name: 'embedding-index',
+    required: false,
+    async check() {
+      const rows = reindexStatus(deps)
+        .filter((s) => s.state !== 'retired')
+        .sort((a, b) => Number(b.state === 'active') - Number(a.state === 'active'));
+      const detail = rows
+        .map((s) =>
+          s.state === 'active' ? `active ${s.model}` : `building ${s.model} ${Math.round(s.progress * 100)}%`,
+        )
+        .join(', ');
+      return { ok: true, detail: detail || 'none yet' };
+    },
+  };
+}
+
 const running = new WeakMap<Deps, { run: Promise<boolean>; startedAt: number; settled: boolean }>();
 
 /**
