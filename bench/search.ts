@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../services/core/config.ts';
 import { buildDeps, type Deps } from '../services/core/deps.ts';
@@ -104,7 +104,7 @@ async function benchSize(children: number) {
     console.log(
       `\n${corpus.childCount} child chunks, ${deps.embedder.model} ${deps.embedder.dimension} dims, built in ${buildSeconds} s, ` +
         `RSS ${mb(rssRetrieval)} (JS heap ${mb(heapUsed)}) after the retrieval runs, ` +
-        `${mb(process.memoryUsage().rss)} with the brute-force array loaded`,
+        `${mb(process.memoryUsage().rss)} with the brute-force array loaded; load average ${loadavg()[0].toFixed(1)}`,
     );
     console.table(rows.map((r) => ({ mode: r.mode, 'p50 ms': r.p50, 'p95 ms': r.p95 })));
   } finally {
