@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { GenericContainer, type StartedTestContainer, Wait } from 'testcontainers';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runLabels } from './helpers/env.ts';
+import { podman } from './helpers/exec.ts';
 import { api } from './helpers/journey.ts';
 
 /** The project's image (built from ./Dockerfile on the local Node base) running the gateway. */
@@ -49,10 +50,14 @@ describe('gateway image', () => {
   });
 
   it('exits promptly and cleanly on SIGTERM', async () => {
+    if (!gateway) throw new Error('gateway not started');
+    const id = gateway.getId();
     const started = Date.now();
-    await gateway?.stop({ timeout: 10_000 });
+    await gateway.stop({ timeout: 10_000, remove: false });
     gateway = undefined;
-    const ms = Date.now() - started;
-    expect(ms).toBeLessThan(5_000);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    const state = await podman(['inspect', '--format', '{{.State.ExitCode}}', id]);
+    await podman(['rm', '-f', '-v', id]);
+    expect(state.stdout.trim()).toBe('0');
   });
 });
