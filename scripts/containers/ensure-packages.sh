@@ -9,6 +9,7 @@ done
 [ -e /usr/libexec/podman/catatonit ] || need+=(catatonit)
 [ -e /usr/lib/podman/netavark ] || need+=(netavark)
 [ -e /usr/lib/podman/aardvark-dns ] || need+=(aardvark-dns)
+command -v ip >/dev/null 2>&1 || need+=(iproute2)
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "[containers] installing: ${need[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
