@@ -41,17 +41,19 @@ export async function activeIndex(deps: Deps, resolve: EmbedderResolver = defaul
     | { model: string; dimension: number }
     | undefined;
   if (!row) {
-    if (deps.embedder.dimension > 0) {
-      deps.db.sqlite
-        .prepare(
-          `INSERT OR IGNORE INTO embedding_indexes (model, dimension, state, progress) VALUES (?, ?, 'active', 1)`,
-        )
-        .run(deps.embedder.model, deps.embedder.dimension);
-    }
+    const { changes } = deps.db.sqlite
+      .prepare(`INSERT OR IGNORE INTO embedding_indexes (model, dimension, state, progress) VALUES (?, ?, 'active', 1)`)
+      .run(deps.embedder.model, deps.embedder.dimension);
+    // A build of this model left unfinished (a crash, or a changed dimension): resume it.
+    if (changes === 0) void startReindex(deps);
     return current;
   }
-  if (row.model === deps.embedder.model) return current;
-  startReindex(deps);
+  if (row.model === deps.embedder.model) {
+    // Same model, new dimension: the old vectors cannot answer the new query vectors.
+    if (row.dimension !== deps.embedder.dimension) void startReindex(deps);
+    return current;
+  }
+  void startReindex(deps);
   const byModel = previous.get(deps) ?? new Map<string, Promise<SearchIndex | undefined>>();
   previous.set(deps, byModel);
   const key = `${row.model}\u0000${row.dimension}`;

@@ -83,4 +83,23 @@ describe('changing the embedding model', () => {
     const after = await search(second, userId, { kbId, query: 'sourdough starter' });
     expect(after.hits[0].document.fileName).toBe('bread.md');
   });
+
+  it('rebuilds in place when the same model changes dimension, so no old vector answers a new query', async () => {
+    const userId = insertUser(first);
+    const kbId = createKb(first.db, userId, { title: 'kb' }).id;
+    for (const [name, text] of DOCS) await writeDocument(first, userId, kbId, draftFromMarkdown(name, text));
+    await search(first, userId, { kbId, query: 'varroa' });
+    const chunkCount = (first.db.sqlite.prepare('SELECT count(*) AS n FROM chunks').get() as { n: number }).n;
+
+    second = await createTestDeps({ DATA_DIR: first.dataDir });
+    second.embedder = createLocalEmbedder(64);
+    second.vectors = createSqliteVectorStore(second.db.sqlite, { model: LOCAL_EMBEDDING_MODEL, dimension: 64 });
+    expect(await startReindex(second)).toBe(true);
+    expect(reindexStatus(second)).toEqual([
+      expect.objectContaining({ model: LOCAL_EMBEDDING_MODEL, dimension: 64, state: 'active', progress: 1 }),
+    ]);
+    expect(await second.vectors.count()).toBe(chunkCount);
+    const { hits } = await search(second, userId, { kbId, query: 'sourdough starter' });
+    expect(hits[0].document.fileName).toBe('bread.md');
+  });
 });

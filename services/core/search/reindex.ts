@@ -71,25 +71,21 @@ export function startReindex(deps: Deps): Promise<boolean> {
 
 async function reindex(deps: Deps, embedder: Embedder, store: VectorStore): Promise<boolean> {
   const { sqlite } = deps.db;
-  const active = sqlite.prepare(`SELECT model FROM embedding_indexes WHERE state = 'active'`).get() as
-    | { model: string }
+  const active = sqlite.prepare(`SELECT model, dimension FROM embedding_indexes WHERE state = 'active'`).get() as
+    | { model: string; dimension: number }
     | undefined;
-  if (!active) {
-    if (embedder.dimension > 0) {
-      sqlite
-        .prepare(
-          `INSERT OR IGNORE INTO embedding_indexes (model, dimension, state, progress) VALUES (?, ?, 'active', 1)`,
-        )
-        .run(embedder.model, embedder.dimension);
-    }
-    return false;
-  }
-  if (active.model === embedder.model) return false;
   const dimension = embedder.dimension || (await embedder.embed(['dimension probe']))[0].length;
+  if (active?.model === embedder.model && active.dimension === dimension) return false;
+  if (!active) {
+    const { changes } = sqlite
+      .prepare(`INSERT OR IGNORE INTO embedding_indexes (model, dimension, state, progress) VALUES (?, ?, 'active', 1)`)
+      .run(embedder.model, dimension);
+    if (changes > 0) return false;
+  }
   if (!claim(deps, embedder.model, dimension)) return false;
   await store.init();
   const total = (sqlite.prepare('SELECT count(*) AS n FROM chunks').get() as { n: number }).n;
-  const log = deps.logger.child({ component: 'reindex', from: active.model, to: embedder.model });
+  const log = deps.logger.child({ component: 'reindex', from: active?.model, to: embedder.model });
   log.info({ total }, 're-embedding every chunk for a new embedding model');
   const page = sqlite.prepare(
     `SELECT rowid, id, user_id, kb_id, document_id, parent_id, layer, content FROM chunks WHERE rowid > ? ORDER BY rowid LIMIT ?`,
