@@ -4,7 +4,7 @@ import { freePort } from '../helpers/process.ts';
 import { compose, composeUp, projectContainers, projectLogs, waitHttpOk } from './helpers/compose.ts';
 import { containersEnv } from './helpers/env.ts';
 import { podman } from './helpers/exec.ts';
-import { expectJourneySurvived, type JourneyResult, runJourney } from './helpers/journey.ts';
+import { expectJourneySurvived, type JourneyResult, runJourney, streamChatEvents } from './helpers/journey.ts';
 import { memoryTable, sampleMemory } from './helpers/memory.ts';
 import { createStackNetwork, pinBridge, removeStackNetwork } from './helpers/network.ts';
 
@@ -60,7 +60,7 @@ describe('single-box compose stack', () => {
     if (env.STACK_NETWORK) await removeStackNetwork(env.STACK_NETWORK);
   });
 
-  it('comes up healthy and serves the whole journey through nginx', async () => {
+  it('comes up healthy and serves the whole journey through nginx, streamed chat included', async () => {
     await pinBridge(env.STACK_NETWORK ?? '');
     await composeUp(env);
     await waitHttpOk(`${base}/healthz`, 120_000, describeFailure);
@@ -74,6 +74,10 @@ describe('single-box compose stack', () => {
       throw new Error(`${err.message}\n--- container logs ---\n${await describeFailure()}`);
     });
     expect(journey.answer).toContain('Mock answer from');
+
+    const events = await streamChatEvents(journey, journey.kbId, 'What does the keeper do on Sundays?');
+    expect(events[0]).toBe('token');
+    expect(events.slice(-2)).toEqual(['citations', 'done']);
   });
 
   it('fits the 2 GB budget after the journey', async () => {

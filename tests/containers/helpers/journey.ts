@@ -128,3 +128,22 @@ export async function expectJourneySurvived(r: JourneyResult): Promise<void> {
   expect(doc.json.document.status).toBe('completed');
   await expectSearchFinds(s, r.kbId);
 }
+
+/** Asks a question with `Accept: text/event-stream`; resolves the event names in arrival order. */
+export async function streamChatEvents(s: Session, kbId: string, content: string): Promise<string[]> {
+  const session = await api(s, 'POST', '/api/chat/sessions', { kbId, title: 'Streamed' });
+  expect(session.status, session.text).toBe(201);
+  const res = await fetch(`${s.base}/api/chat/sessions/${session.json.session.id}/messages`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${s.token}`,
+      'content-type': 'application/json',
+      accept: 'text/event-stream',
+    },
+    body: JSON.stringify({ content }),
+  });
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toContain('text/event-stream');
+  const body = await res.text();
+  return [...body.matchAll(/^event: (\S+)$/gm)].map((m) => m[1] ?? '');
+}
