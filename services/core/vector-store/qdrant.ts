@@ -144,6 +144,7 @@ export function createQdrantVectorStore(opts: QdrantOptions): VectorStore {
     },
     async health() {
       try {
+        await ensure();
         const info = await client.getCollection(collection);
         return {
           ok: info.status !== 'red',
