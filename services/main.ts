@@ -1,5 +1,5 @@
 import { createRootApp } from './admin/root.ts';
-import { ConfigError, loadConfig } from './core/config.ts';
+import { loadConfigOrExit } from './core/config.ts';
 import { buildDeps } from './core/deps.ts';
 import { startIngestWorker } from './core/ingest/worker.ts';
 import { startReindex } from './core/search/index.ts';
@@ -9,16 +9,7 @@ import { onShutdown, startServer } from './http/serve.ts';
  * The all-in-one process behind `npm start`: gateway, search, admin console and the
  * ingest worker in one Node process on one port, with embedded defaults.
  */
-let config: ReturnType<typeof loadConfig>;
-try {
-  config = loadConfig();
-} catch (err) {
-  if (err instanceof ConfigError) {
-    console.error(err.message);
-    process.exit(1);
-  }
-  throw err;
-}
+const config = loadConfigOrExit();
 const deps = await buildDeps(config, { service: 'all-in-one' });
 const worker = await startIngestWorker(deps);
 // A changed EMBEDDING_MODEL is re-embedded in the background; searches use the old index until it is done.

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ConfigError, loadConfig, loadConfigOrExit } from './config.ts';
 
 describe('loadConfig', () => {
   it('starts with no configuration at all', () => {
@@ -35,5 +35,30 @@ describe('loadConfig', () => {
     expect(config.REDIS_URL).toBeUndefined();
     expect(config.QDRANT_URL).toBeUndefined();
     expect(config.oneapiEnabled).toBe(false);
+  });
+});
+
+describe('loadConfigOrExit', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    vi.restoreAllMocks();
+  });
+
+  it('applies a service default only where the environment sets nothing', () => {
+    vi.stubEnv('PORT', undefined);
+    vi.stubEnv('LOG_LEVEL', 'warn');
+    expect(loadConfigOrExit({ PORT: '3200', LOG_LEVEL: 'debug' })).toMatchObject({ PORT: 3200, LOG_LEVEL: 'warn' });
+    vi.stubEnv('PORT', '4000');
+    expect(loadConfigOrExit({ PORT: '3200' }).PORT).toBe(4000);
+  });
+
+  it('prints each bad variable and exits with code 1', () => {
+    vi.stubEnv('PORT', 'eighty');
+    const printed = vi.spyOn(console, 'error').mockImplementation(() => {});
+    vi.spyOn(process, 'exit').mockImplementation((code) => {
+      throw new Error(`exit ${code}`);
+    });
+    expect(() => loadConfigOrExit()).toThrow('exit 1');
+    expect(printed).toHaveBeenCalledWith(expect.stringContaining('PORT'));
   });
 });

@@ -90,3 +90,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     oneapiEnabled: Boolean(raw.ONEAPI_BASE_URL),
   };
 }
+
+/**
+ * Loads the configuration for a service entry point: `defaults` (such as a service's own
+ * PORT) apply under process.env; an invalid environment prints each problem and exits 1.
+ */
+export function loadConfigOrExit(defaults: Record<string, string> = {}): Config {
+  try {
+    return loadConfig({ ...defaults, ...process.env });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+}

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../core/config.ts';
+import { loadConfigOrExit } from '../core/config.ts';
 import { buildDeps } from '../core/deps.ts';
 import { startIngestWorker } from '../core/ingest/worker.ts';
 import { onShutdown, startServer } from '../http/serve.ts';
@@ -6,16 +6,7 @@ import { createApp } from './app.ts';
 
 const DEFAULT_PORT = 3300;
 
-let config: ReturnType<typeof loadConfig>;
-try {
-  config = loadConfig({ PORT: String(DEFAULT_PORT), ...process.env });
-} catch (err) {
-  if (err instanceof ConfigError) {
-    console.error(err.message);
-    process.exit(1);
-  }
-  throw err;
-}
+const config = loadConfigOrExit({ PORT: String(DEFAULT_PORT) });
 const deps = await buildDeps(config, { service: 'ingest-worker' });
 const worker = await startIngestWorker(deps);
 const server = await startServer(createApp(deps), { port: config.PORT, host: config.HOST });

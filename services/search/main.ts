@@ -1,20 +1,11 @@
-import { ConfigError, loadConfig } from '../core/config.ts';
+import { loadConfigOrExit } from '../core/config.ts';
 import { buildDeps } from '../core/deps.ts';
 import { startReindex } from '../core/search/index.ts';
 import { onShutdown, startServer } from '../http/serve.ts';
 import { createApp } from './app.ts';
 
 /** The search service on its own port (3200 unless PORT says otherwise). */
-let config: ReturnType<typeof loadConfig>;
-try {
-  config = loadConfig({ PORT: '3200', ...process.env });
-} catch (err) {
-  if (err instanceof ConfigError) {
-    console.error(err.message);
-    process.exit(1);
-  }
-  throw err;
-}
+const config = loadConfigOrExit({ PORT: '3200' });
 const deps = await buildDeps(config, { service: 'search' });
 // A changed EMBEDDING_MODEL is re-embedded in the background; searches use the old index until it is done.
 void startReindex(deps);
