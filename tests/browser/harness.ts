@@ -1,27 +1,15 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { freePort, waitForHealthz } from '../helpers/net.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
 export const SCREENSHOT_DIR = join(import.meta.dirname, '..', '.artifacts', 'screenshots');
 
 const VIEWPORTS = { laptop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 /** The all-in-one process (`npm start`) on a free port over a temp DATA_DIR. */
 export interface RunningApp {
@@ -52,17 +40,10 @@ export async function startAllInOne(env: Record<string, string> = {}): Promise<R
   child.stdout?.on('data', (d) => output.push(String(d)));
   child.stderr?.on('data', (d) => output.push(String(d)));
   const baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`all-in-one exited early:\n${output.join('')}`);
-    const ok = await fetch(`${baseUrl}/healthz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) break;
-    if (Date.now() > deadline) throw new Error(`all-in-one did not start:\n${output.join('')}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const started = await waitForHealthz(baseUrl, 20_000, () =>
+    child.exitCode !== null ? `all-in-one exited early:\n${output.join('')}` : undefined,
+  );
+  if (!started) throw new Error(`all-in-one did not start:\n${output.join('')}`);
   return {
     baseUrl,
     dataDir,

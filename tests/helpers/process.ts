@@ -1,19 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
+import { freePort, waitForHealthz } from './net.ts';
+
+export { freePort } from './net.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-
-export function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => done(typeof addr === 'object' && addr ? addr.port : 0));
-    });
-    srv.on('error', fail);
-  });
-}
 
 export interface ServiceProcess {
   child: ChildProcess;
@@ -49,19 +40,12 @@ export async function startService(
   });
   const url = `http://127.0.0.1:${port}`;
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${entry} exited with ${child.exitCode}:\n${out}`);
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`${entry} did not become healthy in ${timeoutMs} ms:\n${out}`);
-    }
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) break;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((r) => setTimeout(r, 100));
+  const healthy = await waitForHealthz(url, timeoutMs, () =>
+    child.exitCode !== null ? `${entry} exited with ${child.exitCode}:\n${out}` : undefined,
+  );
+  if (!healthy) {
+    child.kill('SIGKILL');
+    throw new Error(`${entry} did not become healthy in ${timeoutMs} ms:\n${out}`);
   }
   return {
     child,

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../helpers/process.ts';
+import { freePort, waitForRedisPing } from '../helpers/net.ts';
 
 /** A private redis-server a test may flush, stop and restart without touching the shared one. */
 export interface PrivateRedis {
@@ -18,15 +18,6 @@ if (!hasRedisServer) {
   console.warn('[tests] no redis-server on PATH: suites that restart or flush a private Redis are SKIPPED');
 }
 
-async function waitForPing(port: number): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const r = spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' });
-    if (r.stdout?.trim() === 'PONG') return;
-    await new Promise((res) => setTimeout(res, 50));
-  }
-  throw new Error(`redis-server on port ${port} did not answer`);
-}
-
 /** Starts redis-server from PATH on a free port with `noeviction` and no persistence. */
 export async function startPrivateRedis(): Promise<PrivateRedis> {
   const port = await freePort();
@@ -38,7 +29,7 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
       ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'],
       { stdio: 'ignore' },
     );
-    await waitForPing(port);
+    await waitForRedisPing(port);
   };
   const kill = async () => {
     const c = child;

@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, waitForHealthz } from '../helpers/net.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -13,18 +13,6 @@ export type ServiceName = 'gateway' | 'search' | 'ingest-worker' | 'admin';
 
 /** True when a service's entry point exists in the working tree. */
 export const hasService = (name: ServiceName) => existsSync(join(ROOT, 'services', name, 'main.ts'));
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 const live = new Set<ChildProcess>();
 process.once('exit', () => {
@@ -98,16 +86,10 @@ export async function startService(
       return code;
     },
   };
-  const deadline = Date.now() + (opts.timeoutMs ?? 45_000);
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${service.output()}`);
-    const ok = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) }).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return service;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const healthy = await waitForHealthz(url, opts.timeoutMs ?? 45_000, () =>
+    child.exitCode !== null ? `${name} exited with ${child.exitCode}:\n${service.output()}` : undefined,
+  );
+  if (healthy) return service;
   await service.stop(1000);
   throw new Error(`${name} did not answer /healthz in time:\n${service.output()}`);
 }

@@ -1,8 +1,9 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { findNginx, nginxPrefix, startNginx } from '../compose/nginx-run.ts';
+import { freePort } from '../helpers/net.ts';
 import { eventually, http, register } from './client.ts';
-import { freePort, hasService, ownDatabase, runScript, Stack } from './harness.ts';
+import { hasService, ownDatabase, runScript, Stack } from './harness.ts';
 
 const TEXT = [
   '# Lighthouse maintenance',

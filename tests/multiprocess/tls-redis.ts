@@ -2,7 +2,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './harness.ts';
+import { freePort, waitForRedisPing } from '../helpers/net.ts';
 
 /** A redis-server that speaks only TLS, with a password, as on scheme B's Aliyun server. */
 export interface TlsRedis {
@@ -71,27 +71,19 @@ export async function startTlsRedis(password: string): Promise<TlsRedis> {
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const caFile = join(dir, 'ca.crt');
-  for (let i = 0; i < 100; i++) {
-    const r = spawnSync(
-      'redis-cli',
-      ['--tls', '--cacert', caFile, '-p', String(port), '--no-auth-warning', '-a', password, 'ping'],
-      {
-        encoding: 'utf8',
-      },
-    );
-    if (r.stdout?.trim() === 'PONG') {
-      return {
-        url: `rediss://:${password}@127.0.0.1:${port}/0`,
-        caFile,
-        async stop() {
-          child.kill('SIGTERM');
-          await exited;
-          rmSync(dir, { recursive: true, force: true });
-        },
-      };
-    }
-    await new Promise((res) => setTimeout(res, 50));
+  try {
+    await waitForRedisPing(port, ['--tls', '--cacert', caFile, '--no-auth-warning', '-a', password]);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
   }
-  child.kill('SIGKILL');
-  throw new Error('TLS redis-server did not answer');
+  return {
+    url: `rediss://:${password}@127.0.0.1:${port}/0`,
+    caFile,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -1,37 +1,16 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
+import { freePort, waitForRedisPing } from '../helpers/net.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     /** A real Redis for the suites that need one; empty when none could be found or started. */
     redisUrl: string;
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
-
-async function waitForRedis(port: number): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const r = spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' });
-    if (r.stdout?.trim() === 'PONG') return;
-    await new Promise((res) => setTimeout(res, 50));
-  }
-  throw new Error(`redis-server on port ${port} did not answer`);
 }
 
 let child: ChildProcess | undefined;
@@ -72,7 +51,7 @@ export default async function setup(project: TestProject) {
     { stdio: 'ignore' },
   );
   child.unref();
-  await waitForRedis(port);
+  await waitForRedisPing(port);
   project.provide('redisUrl', `redis://127.0.0.1:${port}`);
   return () => {
     child?.kill('SIGTERM');
