@@ -42,11 +42,12 @@ describe('gateway image', () => {
   });
 
   it('runs as a non-root user with its data under /data', async () => {
-    const uid = await gateway?.exec(['id', '-u']);
-    expect(uid?.output.trim()).not.toBe('0');
-    const ls = await gateway?.exec(['ls', '/data']);
-    expect(ls?.exitCode).toBe(0);
-    expect(ls?.output).toMatch(/\.db/);
+    // podman's CLI rather than the exec API, whose sessions keep a conmon process for minutes.
+    const id = gateway?.getId() ?? '';
+    const uid = await podman(['exec', id, 'id', '-u']);
+    expect(uid.stdout.trim()).not.toBe('0');
+    const ls = await podman(['exec', id, 'ls', '/data']);
+    expect(ls.stdout).toMatch(/\.db/);
   });
 
   it('exits promptly and cleanly on SIGTERM', async () => {
