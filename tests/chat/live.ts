@@ -1,6 +1,7 @@
 import { createApp } from '../../services/gateway/app.ts';
 import { type RunningServer, startServer } from '../../services/http/serve.ts';
 import type { TestDeps } from '../helpers/deps.ts';
+import { type CallOptions, readResponse, requestInit } from '../helpers/http.ts';
 
 export interface LiveResponse {
   status: number;
@@ -39,28 +40,10 @@ export function parseSse(text: string): { events: SseEvent[]; comments: number }
 export async function startGateway(deps: TestDeps) {
   const server: RunningServer = await startServer(createApp(deps), { port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${server.port}`;
-  const call = async (
-    method: string,
-    path: string,
-    opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
-  ): Promise<LiveResponse> => {
+  const call = async (method: string, path: string, opts: CallOptions = {}): Promise<LiveResponse> => {
     const started = performance.now();
-    const headers: Record<string, string> = { ...opts.headers };
-    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-    if (opts.body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`${url}${path}`, {
-      method,
-      headers,
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-    });
-    const text = await res.text();
-    let json: unknown;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = undefined;
-    }
-    return { status: res.status, headers: res.headers, text, json, ms: performance.now() - started };
+    const res = await readResponse(await fetch(`${url}${path}`, requestInit(method, opts)));
+    return { ...res, ms: performance.now() - started };
   };
   return {
     url,

@@ -1,24 +1,10 @@
+import { readResponse, requestInit } from '../helpers/http.ts';
+
 /** A small JSON client for a service reached over real HTTP. */
 export function http(base: string, token?: string) {
   return async (method: string, path: string, body?: unknown) => {
-    const headers: Record<string, string> = {};
-    if (token) headers.authorization = `Bearer ${token}`;
-    let payload: BodyInit | undefined;
-    if (body instanceof FormData) payload = body;
-    else if (body !== undefined) {
-      headers['content-type'] = 'application/json';
-      payload = JSON.stringify(body);
-    }
-    const res = await fetch(`${base}${path}`, { method, headers, body: payload, signal: AbortSignal.timeout(15_000) });
-    const text = await res.text();
-    let json: unknown;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = undefined;
-    }
-    // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON shapes
-    return { status: res.status, text, json: json as any, headers: res.headers };
+    const init = requestInit(method, { body, token });
+    return readResponse(await fetch(`${base}${path}`, { ...init, signal: AbortSignal.timeout(15_000) }));
   };
 }
 
