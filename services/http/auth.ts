@@ -107,10 +107,3 @@ export const requireUser: MiddlewareHandler<AppEnv> = async function requireUser
   if (!c.get('user')) throw new AppError('unauthenticated', c.get('authFailure') ?? 'Sign in first', 401);
   await next();
 };
-
-export const requireAdmin: MiddlewareHandler<AppEnv> = async function requireAdmin(c, next) {
-  const user = c.get('user');
-  if (!user) throw new AppError('unauthenticated', c.get('authFailure') ?? 'Sign in first', 401);
-  if (user.role !== 'admin') throw new AppError('forbidden', 'Administrators only', 403);
-  await next();
-};
