@@ -8,7 +8,7 @@ import { clientIp } from '../../http/client-ip.ts';
 import { RateLimiter } from '../../http/rate-limit.ts';
 import type { AdminContext, AdminEnv } from '../env.ts';
 import { safeLocalPath } from '../safe-path.ts';
-import { Field, type FieldErrors, FormError, fieldErrors } from '../views/form.tsx';
+import { Field, type FieldErrors, FormError, fieldErrors, SwapForm } from '../views/form.tsx';
 import { fragment, type Html, page, redirectTo } from '../views/render.tsx';
 
 const signupSchema = z.object({
@@ -29,15 +29,7 @@ const safeNext = (next: unknown) => safeLocalPath(next, '/kbs');
 function SignupForm({ c, values, errors }: { c: AdminContext; values: Values; errors: FieldErrors }) {
   const t = c.get('t');
   return (
-    <form
-      method="post"
-      action="/signup"
-      class="card stack"
-      id="signup-form"
-      hx-post="/signup"
-      hx-target="this"
-      hx-swap="outerHTML"
-    >
+    <SwapForm action="/signup" id="signup-form">
       <FormError t={t} error={errors._form} />
       <Field t={t} label={t.name} name="name" value={values.name} error={errors.name} autocomplete="name" />
       <Field
@@ -66,7 +58,7 @@ function SignupForm({ c, values, errors }: { c: AdminContext; values: Values; er
       <p>
         {t.haveAccount} <a href="/login">{t.navLogin}</a>
       </p>
-    </form>
+    </SwapForm>
   );
 }
 
@@ -83,15 +75,7 @@ function LoginForm({
 }) {
   const t = c.get('t');
   return (
-    <form
-      method="post"
-      action="/login"
-      class="card stack"
-      id="login-form"
-      hx-post="/login"
-      hx-target="this"
-      hx-swap="outerHTML"
-    >
+    <SwapForm action="/login" id="login-form">
       <input type="hidden" name="next" value={next} />
       <FormError t={t} error={errors._form} />
       <Field
@@ -119,7 +103,7 @@ function LoginForm({
       <p>
         {t.noAccount} <a href="/signup">{t.navSignup}</a>
       </p>
-    </form>
+    </SwapForm>
   );
 }
 

@@ -6,7 +6,7 @@ import { deleteKb } from '../../core/kbs/delete.ts';
 import { createKb, getKb, type KnowledgeBase, listKbs, updateKb } from '../../core/kbs/index.ts';
 import type { AdminContext, AdminEnv } from '../env.ts';
 import { fmt } from '../i18n/index.ts';
-import { ActionButton, Field, type FieldErrors, fieldErrors } from '../views/form.tsx';
+import { ActionButton, Field, type FieldErrors, fieldErrors, SwapForm } from '../views/form.tsx';
 import { formatTime, KbHeader } from '../views/kb-nav.tsx';
 import { page, redirectTo } from '../views/render.tsx';
 
@@ -27,15 +27,7 @@ function KbForm(p: {
 }) {
   const t = p.c.get('t');
   return (
-    <form
-      method="post"
-      action={p.action}
-      class="card stack"
-      id={p.id}
-      hx-post={p.action}
-      hx-target="this"
-      hx-swap="outerHTML"
-    >
+    <SwapForm action={p.action} id={p.id}>
       <Field
         t={t}
         label={t.kbTitle}
@@ -57,7 +49,7 @@ function KbForm(p: {
       <button type="submit" class="primary">
         {p.submit}
       </button>
-    </form>
+    </SwapForm>
   );
 }
 

@@ -13,7 +13,7 @@ import {
   updateNote,
 } from '../../core/notes/index.ts';
 import type { AdminContext, AdminEnv } from '../env.ts';
-import { ActionButton, Field, type FieldErrors, fieldErrors } from '../views/form.tsx';
+import { ActionButton, Field, type FieldErrors, fieldErrors, SwapForm } from '../views/form.tsx';
 import { formatTime, KbHeader } from '../views/kb-nav.tsx';
 import { fragment, page, redirectTo } from '../views/render.tsx';
 
@@ -33,15 +33,7 @@ function NoteForm(p: {
 }) {
   const t = p.c.get('t');
   return (
-    <form
-      method="post"
-      action={p.action}
-      id={p.id}
-      class="card stack"
-      hx-post={p.action}
-      hx-target="this"
-      hx-swap="outerHTML"
-    >
+    <SwapForm action={p.action} id={p.id}>
       <Field
         t={t}
         label={t.noteTitle}
@@ -63,7 +55,7 @@ function NoteForm(p: {
       <button type="submit" class="primary">
         {p.submit}
       </button>
-    </form>
+    </SwapForm>
   );
 }
 

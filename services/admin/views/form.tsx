@@ -76,6 +76,26 @@ export function FormError({ t, error }: { t: Dict; error?: string }) {
   );
 }
 
+/**
+ * A card form that posts with htmx and replaces itself with the answer (the same form with
+ * its errors), or posts normally without JavaScript.
+ */
+export function SwapForm(p: { action: string; id: string; children: Child }) {
+  return (
+    <form
+      method="post"
+      action={p.action}
+      class="card stack"
+      id={p.id}
+      hx-post={p.action}
+      hx-target="this"
+      hx-swap="outerHTML"
+    >
+      {p.children}
+    </form>
+  );
+}
+
 /** A small form whose only control is one button: the keyboard-friendly way to do an action. */
 export function ActionButton(props: {
   action: string;
