@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { readResponse, requestInit } from '../helpers/http.ts';
 import { type ServiceProcess, startService } from '../helpers/process.ts';
 import { hasRedisServer, type PrivateRedis, startPrivateRedis } from './redis-server.ts';
 
@@ -20,14 +21,8 @@ describe.skipIf(!hasRedisServer)('gateway and ingest worker as separate processe
     const gateway: ServiceProcess = await startService('services/gateway/main.ts', env, 30_000);
     stops.push(() => gateway.stop('SIGKILL'));
 
-    const call = async (method: string, path: string, token?: string, body?: unknown) => {
-      const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
-      if (body !== undefined && !(body instanceof FormData)) headers['content-type'] = 'application/json';
-      const payload = body instanceof FormData ? body : body === undefined ? undefined : JSON.stringify(body);
-      const res = await fetch(`${gateway.url}${path}`, { method, headers, body: payload });
-      // biome-ignore lint/suspicious/noExplicitAny: test reads arbitrary JSON
-      return { status: res.status, json: (await res.json()) as any };
-    };
+    const call = async (method: string, path: string, token?: string, body?: unknown) =>
+      readResponse(await fetch(`${gateway.url}${path}`, requestInit(method, { token, body })));
     const { token } = (
       await call('POST', '/api/auth/register', undefined, { email: 's@example.com', password: 'split services pw' })
     ).json;
