@@ -53,4 +53,16 @@ describe('mock ONEAPI', () => {
     expect((await app.request('/v1/models')).status).toBe(503);
     expect((await app.request('/healthz')).status).toBe(200);
   });
+
+  it('forgets injected failures and recorded requests on reset, keeping the key and models', async () => {
+    const state = createMockState({ key: 'sk-k', models: ['m1'] });
+    const app = createApp({ state });
+    const auth = { authorization: 'Bearer sk-k' };
+    await app.request('/v1/models', { headers: auth });
+    await app.request('/__control', { method: 'POST', body: JSON.stringify({ down: true, failNext: 3 }) });
+    await app.request('/__control', { method: 'POST', body: JSON.stringify({ reset: true }) });
+    expect(state).toMatchObject({ down: false, failNext: 0, requests: [], key: 'sk-k', models: ['m1'] });
+    const models = await app.request('/v1/models', { headers: auth });
+    expect(models.status).toBe(200);
+  });
 });

@@ -37,11 +37,9 @@ export interface MockOptions {
 
 export const DEFAULT_MODELS = ['gpt-4o-mini', 'qwen-plus', 'deepseek-chat', 'text-embedding-3-small'];
 
-export function createMockState(opts: MockOptions = {}): MockState {
+/** No injected failures and no recorded requests: the state at start and after a reset. */
+function cleanSlate(): Omit<MockState, 'key' | 'models' | 'dimension'> {
   return {
-    key: opts.key,
-    models: opts.models ?? DEFAULT_MODELS,
-    dimension: opts.dimension ?? 64,
     requests: [],
     failNext: 0,
     failStatus: 500,
@@ -50,6 +48,15 @@ export function createMockState(opts: MockOptions = {}): MockState {
     down: false,
     chunkDelayMs: 2,
     breakStreamAfter: undefined,
+  };
+}
+
+export function createMockState(opts: MockOptions = {}): MockState {
+  return {
+    key: opts.key,
+    models: opts.models ?? DEFAULT_MODELS,
+    dimension: opts.dimension ?? 64,
+    ...cleanSlate(),
   };
 }
 
@@ -66,18 +73,7 @@ export interface ControlInput {
 }
 
 export function applyControl(state: MockState, input: ControlInput): void {
-  if (input.reset) {
-    Object.assign(state, {
-      failNext: 0,
-      failStatus: 500,
-      failPath: undefined,
-      delayMs: 0,
-      down: false,
-      chunkDelayMs: 2,
-      breakStreamAfter: undefined,
-      requests: [],
-    });
-  }
+  if (input.reset) Object.assign(state, cleanSlate());
   if (typeof input.failNext === 'number') state.failNext = input.failNext;
   if (typeof input.failStatus === 'number') state.failStatus = input.failStatus;
   if (typeof input.failPath === 'string') state.failPath = input.failPath || undefined;
