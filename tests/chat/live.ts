@@ -3,14 +3,8 @@ import { type RunningServer, startServer } from '../../services/http/serve.ts';
 import type { TestDeps } from '../helpers/deps.ts';
 import { type CallOptions, readResponse, requestInit } from '../helpers/http.ts';
 
-export interface LiveResponse {
-  status: number;
-  headers: Headers;
-  text: string;
-  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON shapes
-  json: any;
-  ms: number;
-}
+/** A response as `readResponse` gives it, with the milliseconds the call took. */
+export type LiveResponse = Awaited<ReturnType<typeof readResponse>> & { ms: number };
 
 /** One server-sent event as a client sees it. */
 export interface SseEvent {
