@@ -81,14 +81,8 @@ describe('RAG chat over ONEAPI', () => {
 
   it('streams tokens, then citations, then done, and stores the answer', async () => {
     const session = await newSession();
-    const res = await fetch(`${gw.url}/api/chat/sessions/${session.id}/messages`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${alice.token}`,
-        'content-type': 'application/json',
-        accept: 'text/event-stream',
-      },
-      body: JSON.stringify({ content: 'How long do cats sleep?' }),
+    const res = await gw.stream(`/api/chat/sessions/${session.id}/messages`, alice.token, {
+      content: 'How long do cats sleep?',
     });
     expect(res.headers.get('content-type')).toContain('text/event-stream');
     const { events } = parseSse(await res.text());
@@ -109,14 +103,8 @@ describe('RAG chat over ONEAPI', () => {
   it('sends an error event and stores nothing when the model stream is cut off', async () => {
     const session = await newSession();
     await mock.control({ breakStreamAfter: 3 });
-    const res = await fetch(`${gw.url}/api/chat/sessions/${session.id}/messages`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${alice.token}`,
-        'content-type': 'application/json',
-        accept: 'text/event-stream',
-      },
-      body: JSON.stringify({ content: 'Why do cats purr?' }),
+    const res = await gw.stream(`/api/chat/sessions/${session.id}/messages`, alice.token, {
+      content: 'Why do cats purr?',
     });
     const { events } = parseSse(await res.text());
     expect(events.filter((e) => e.event === 'token')).toHaveLength(3);

@@ -42,14 +42,8 @@ describe('chat without ONEAPI', () => {
   });
 
   it('streams the extractive answer as SSE too', async () => {
-    const res = await fetch(`${gw.url}/api/chat/sessions/${sessionId}/messages`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${user.token}`,
-        'content-type': 'application/json',
-        accept: 'text/event-stream',
-      },
-      body: JSON.stringify({ content: 'Why do cats purr?' }),
+    const res = await gw.stream(`/api/chat/sessions/${sessionId}/messages`, user.token, {
+      content: 'Why do cats purr?',
     });
     const { events } = parseSse(await res.text());
     expect(events.filter((e) => e.event === 'token').length).toBeGreaterThan(3);

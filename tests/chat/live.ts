@@ -47,6 +47,9 @@ export async function startGateway(deps: TestDeps) {
       if (r.status !== 201) throw new Error(`register failed: ${r.status} ${r.text}`);
       return { token: r.json.token as string, userId: r.json.user.id as string };
     },
+    /** POSTs `body` as JSON asking for server-sent events; the caller reads the stream. */
+    stream: (path: string, token: string, body: unknown) =>
+      fetch(`${url}${path}`, requestInit('POST', { token, body, headers: { accept: 'text/event-stream' } })),
     stop: () => server.stop(200),
   };
 }
