@@ -10,6 +10,19 @@ export interface DraftDocument {
   parents: Array<{ heading: string; content: string; children: string[] }>;
 }
 
+/** The mixed English/Chinese recall corpus: Markdown documents and `questions.json`. */
+export const RECALL_FIXTURES = new URL('../fixtures/recall/', import.meta.url);
+
+/** One recall question with the document and section that answer it. */
+export interface RecallQuestion {
+  q: string;
+  doc: string;
+  section: string;
+}
+
+export const readRecallQuestions = (): RecallQuestion[] =>
+  JSON.parse(readFileSync(new URL('questions.json', RECALL_FIXTURES), 'utf8'));
+
 export interface LoadedDocument {
   id: string;
   fileName: string;

@@ -5,14 +5,9 @@ import { processDocument } from '../../services/core/ingest/pipeline.ts';
 import { createKb } from '../../services/core/kbs/index.ts';
 import { search } from '../../services/core/search/index.ts';
 import { createTestDeps, type TestDeps } from '../helpers/deps.ts';
-import { insertUser } from './load.ts';
+import { insertUser, RECALL_FIXTURES, readRecallQuestions } from './load.ts';
 
-const FIXTURES = new URL('../fixtures/recall/', import.meta.url);
-const questions = JSON.parse(readFileSync(new URL('questions.json', FIXTURES), 'utf8')) as Array<{
-  q: string;
-  doc: string;
-  section: string;
-}>;
+const questions = readRecallQuestions();
 
 describe('retrieval quality through the real ingest pipeline', () => {
   let deps: TestDeps;
@@ -23,8 +18,8 @@ describe('retrieval quality through the real ingest pipeline', () => {
     deps = await createTestDeps();
     userId = insertUser(deps);
     kbId = createKb(deps.db, userId, { title: 'Recall corpus' }).id;
-    for (const fileName of readdirSync(FIXTURES).filter((f) => f.endsWith('.md'))) {
-      const bytes = readFileSync(new URL(fileName, FIXTURES));
+    for (const fileName of readdirSync(RECALL_FIXTURES).filter((f) => f.endsWith('.md'))) {
+      const bytes = readFileSync(new URL(fileName, RECALL_FIXTURES));
       const doc = await createDocument(deps, userId, kbId, { fileName, bytes });
       await processDocument(deps, doc.id);
     }

@@ -1,17 +1,18 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKb } from '../../services/core/kbs/index.ts';
 import { search } from '../../services/core/search/index.ts';
 import type { SearchMode } from '../../services/core/search/types.ts';
 import { createTestDeps, type TestDeps } from '../helpers/deps.ts';
-import { draftsFromDir, insertUser, type LoadedDocument, writeDocument } from './load.ts';
+import {
+  draftsFromDir,
+  insertUser,
+  type LoadedDocument,
+  RECALL_FIXTURES,
+  readRecallQuestions,
+  writeDocument,
+} from './load.ts';
 
-const FIXTURES = new URL('../fixtures/recall/', import.meta.url);
-const questions = JSON.parse(readFileSync(new URL('questions.json', FIXTURES), 'utf8')) as Array<{
-  q: string;
-  doc: string;
-  section: string;
-}>;
+const questions = readRecallQuestions();
 
 describe('retrieval quality on a mixed English/Chinese corpus', () => {
   let deps: TestDeps;
@@ -23,7 +24,7 @@ describe('retrieval quality on a mixed English/Chinese corpus', () => {
     deps = await createTestDeps();
     userId = insertUser(deps);
     kbId = createKb(deps.db, userId, { title: 'Recall corpus' }).id;
-    for (const draft of draftsFromDir(FIXTURES))
+    for (const draft of draftsFromDir(RECALL_FIXTURES))
       docs.set(draft.fileName, await writeDocument(deps, userId, kbId, draft));
   });
   afterAll(async () => deps.cleanup());
