@@ -1,4 +1,4 @@
-import { crc32 } from 'node:zlib';
+import { crc32, deflateRawSync } from 'node:zlib';
 import iconv from 'iconv-lite';
 
 const escapePdf = (s: string) => s.replace(/[\\()]/g, (m) => `\\${m}`);
@@ -34,8 +34,9 @@ export function makePdf(pages: string[]): Buffer {
   return Buffer.from(out, 'latin1');
 }
 
-/** A zip archive with stored (uncompressed) entries. */
-export function makeZip(entries: Record<string, string | Buffer>): Buffer {
+/** A zip archive, entries stored as they are or, with `deflate`, compressed. */
+export function makeZip(entries: Record<string, string | Buffer>, opts: { deflate?: boolean } = {}): Buffer {
+  const method = opts.deflate ? 8 : 0;
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
@@ -43,12 +44,14 @@ export function makeZip(entries: Record<string, string | Buffer>): Buffer {
     const data = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
     const nameBuf = Buffer.from(name, 'utf8');
     const crc = crc32(data);
+    const packed = opts.deflate ? deflateRawSync(data, { level: 9 }) : data;
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
     local.writeUInt16LE(0x0800, 6);
+    local.writeUInt16LE(method, 8);
     local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(packed.length, 18);
     local.writeUInt32LE(data.length, 22);
     local.writeUInt16LE(nameBuf.length, 26);
     const central = Buffer.alloc(46);
@@ -56,14 +59,15 @@ export function makeZip(entries: Record<string, string | Buffer>): Buffer {
     central.writeUInt16LE(20, 4);
     central.writeUInt16LE(20, 6);
     central.writeUInt16LE(0x0800, 8);
+    central.writeUInt16LE(method, 10);
     central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(data.length, 20);
+    central.writeUInt32LE(packed.length, 20);
     central.writeUInt32LE(data.length, 24);
     central.writeUInt16LE(nameBuf.length, 28);
     central.writeUInt32LE(offset, 42);
-    locals.push(local, nameBuf, data);
+    locals.push(local, nameBuf, packed);
     centrals.push(central, nameBuf);
-    offset += local.length + nameBuf.length + data.length;
+    offset += local.length + nameBuf.length + packed.length;
   }
   const centralSize = centrals.reduce((n, b) => n + b.length, 0);
   const end = Buffer.alloc(22);

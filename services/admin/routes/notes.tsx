@@ -12,6 +12,7 @@ import {
   unshareNote,
   updateNote,
 } from '../../core/notes/index.ts';
+import { publicBase } from '../../http/public-url.ts';
 import type { AdminContext, AdminEnv } from '../env.ts';
 import { ActionButton, Field, type FieldErrors, fieldErrors, SwapForm } from '../views/form.tsx';
 import { formatTime, KbHeader } from '../views/kb-nav.tsx';
@@ -61,7 +62,7 @@ function NoteForm(p: {
 
 function SharePanel({ c, deps, note }: { c: AdminContext; deps: Deps; note: NoteRow }) {
   const t = c.get('t');
-  const base = deps.config.PUBLIC_URL?.replace(/\/$/, '') ?? new URL(c.req.url).origin;
+  const base = publicBase(c, deps.config);
   return (
     <section id="share-panel" class="card stack">
       {note.shareToken ? (

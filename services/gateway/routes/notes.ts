@@ -12,6 +12,7 @@ import {
 } from '../../core/notes/index.ts';
 import { requireUser } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/env.ts';
+import { publicBase } from '../../http/public-url.ts';
 import { validate } from '../../http/validate.ts';
 
 const title = z.string().trim().min(1, 'must not be empty').max(300);
@@ -22,14 +23,6 @@ const patchBody = z
   .refine((b) => Object.keys(b).length > 0, 'nothing to update');
 
 /** Absolute base for share links: PUBLIC_URL when set, else the origin the request came to. */
-function publicBase(deps: Deps, requestUrl: string, forwardedHost?: string, forwardedProto?: string): string {
-  if (deps.config.PUBLIC_URL) return deps.config.PUBLIC_URL.replace(/\/+$/, '');
-  const url = new URL(requestUrl);
-  if (deps.config.TRUST_PROXY && forwardedHost)
-    return `${forwardedProto ?? url.protocol.replace(':', '')}://${forwardedHost}`;
-  return url.origin;
-}
-
 /** Notes per KB (`/kbs/:kbId/notes`, `/notes/:id`) and their share links; mounted under `/api`. */
 export function noteRoutes(deps: Deps) {
   return new Hono<AppEnv>()
@@ -49,7 +42,7 @@ export function noteRoutes(deps: Deps) {
     })
     .post('/notes/:id/share', (c) => {
       const token = shareNote(deps.db, c.get('user').id, c.req.param('id'));
-      const base = publicBase(deps, c.req.url, c.req.header('x-forwarded-host'), c.req.header('x-forwarded-proto'));
+      const base = publicBase(c, deps.config);
       return c.json({ shareUrl: `${base}/shared/notes/${token}` });
     })
     .delete('/notes/:id/share', (c) => {
