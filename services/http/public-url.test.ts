@@ -2,11 +2,11 @@ import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { publicBase } from './public-url.ts';
 
-const base = (config: { PUBLIC_URL?: string; TRUST_PROXY: boolean }, headers: Record<string, string> = {}) =>
-  new Hono()
-    .get('/', (c) => c.text(publicBase(c, config)))
-    .request('http://10.0.0.5:3000/', { headers })
-    .then((r) => r.text());
+async function base(config: { PUBLIC_URL?: string; TRUST_PROXY: boolean }, headers: Record<string, string> = {}) {
+  const app = new Hono().get('/', (c) => c.text(publicBase(c, config)));
+  const res = await app.request('http://10.0.0.5:3000/', { headers });
+  return res.text();
+}
 
 describe('publicBase', () => {
   const forwarded = { 'x-forwarded-host': 'kb.example.com', 'x-forwarded-proto': 'https' };
