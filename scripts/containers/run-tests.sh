@@ -8,7 +8,7 @@ here=scripts/containers
 # shellcheck source=lib.sh
 source "$here/lib.sh"
 
-bash "$here/ensure-packages.sh"
+bash scripts/ci/ensure-packages.sh containers
 
 run_dir="$(mktemp -d "${TMPDIR:-/tmp}/cos-containers-XXXXXX")"
 run_id="$(basename "$run_dir" | tr 'A-Z' 'a-z' | tr -cd 'a-z0-9')"

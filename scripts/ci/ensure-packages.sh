@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Installs the Debian packages that a CI stage relies on, only those that are missing.
+#   ensure-packages.sh test        what `npm test` uses (Redis, Chromium, a CJK font)
+#   ensure-packages.sh containers  what `npm run test:containers` uses (podman and its helpers)
+# Each line of a stage is "<path or command that proves it is there> <package> [no-recommends]".
+set -euo pipefail
+
+stage_test() {
+  cat <<'LIST'
+redis-server redis-server
+/usr/bin/chromium chromium no-recommends
+/usr/share/fonts/truetype/wqy/wqy-microhei.ttc fonts-wqy-microhei no-recommends
+LIST
+}
+
+stage_containers() {
+  cat <<'LIST'
+podman podman
+runc runc
+podman-compose podman-compose
+docker-compose docker-compose no-recommends
+debootstrap debootstrap
+/usr/libexec/podman/catatonit catatonit
+/usr/lib/podman/netavark netavark
+/usr/lib/podman/aardvark-dns aardvark-dns
+/usr/sbin/iptables iptables
+ip iproute2
+LIST
+}
+
+present() {
+  case "$1" in
+    /*) [ -e "$1" ] ;;
+    *) command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/sbin/$1" ] ;;
+  esac
+}
+
+case "${1:-}" in
+  test) list="$(stage_test)" ;;
+  containers) list="$(stage_containers)" ;;
+  *) echo "usage: $0 test|containers" >&2; exit 2 ;;
+esac
+
+with=()
+without=()
+while read -r probe pkg flag; do
+  [ -n "$probe" ] || continue
+  present "$probe" && continue
+  # docker-compose recommends a whole Docker engine, which podman replaces here.
+  if [ "${flag:-}" = no-recommends ]; then without+=("$pkg"); else with+=("$pkg"); fi
+done <<<"$list"
+
+[ $((${#with[@]} + ${#without[@]})) -eq 0 ] && exit 0
+echo "[ci] installing for '$1': ${with[*]} ${without[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+[ ${#with[@]} -eq 0 ] || apt-get install -y -qq "${with[@]}" >/dev/null
+[ ${#without[@]} -eq 0 ] || apt-get install -y -qq --no-install-recommends "${without[@]}" >/dev/null
+
+missing=()
+while read -r probe pkg _; do
+  [ -n "$probe" ] || continue
+  present "$probe" || missing+=("$pkg ($probe)")
+done <<<"$list"
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "[ci] still missing after install: ${missing[*]}" >&2
+  exit 1
+fi
