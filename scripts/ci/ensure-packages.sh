@@ -53,9 +53,11 @@ done <<<"$list"
 [ $((${#with[@]} + ${#without[@]})) -eq 0 ] && exit 0
 echo "[ci] installing for '$1': ${with[*]} ${without[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-[ ${#with[@]} -eq 0 ] || apt-get install -y -qq "${with[@]}" >/dev/null
-[ ${#without[@]} -eq 0 ] || apt-get install -y -qq --no-install-recommends "${without[@]}" >/dev/null
+# Wait for another apt run (unattended upgrades, a parallel job) instead of failing on its lock.
+apt=(apt-get -o DPkg::Lock::Timeout=900 -qq)
+"${apt[@]}" update
+[ ${#with[@]} -eq 0 ] || "${apt[@]}" install -y "${with[@]}" >/dev/null
+[ ${#without[@]} -eq 0 ] || "${apt[@]}" install -y --no-install-recommends "${without[@]}" >/dev/null
 
 missing=()
 while read -r probe pkg _; do

@@ -7,8 +7,8 @@ for bin in "$(command -v nginx 2>/dev/null || true)" /usr/sbin/nginx; do
 done
 dir="$(mktemp -d "${TMPDIR:-/tmp}/cos-nginx-bin-XXXXXX")"
 cd "$dir"
-if ! apt-get download -qq nginx >/dev/null 2>&1; then
-  apt-get update -qq
+if ! apt-get -o DPkg::Lock::Timeout=900 download -qq nginx >/dev/null 2>&1; then
+  apt-get -o DPkg::Lock::Timeout=900 update -qq
   apt-get download -qq nginx >/dev/null
 fi
 dpkg -x nginx_*.deb root

@@ -10,7 +10,9 @@ import { FIXTURE_FACTS as facts } from './facts.ts';
 
 /** One directory per landed version, made by `make-fixture.ts` at that version. */
 const FIXTURES = new URL('../fixtures/upgrade/', import.meta.url);
-const versions = readdirSync(FIXTURES);
+const versions = readdirSync(FIXTURES, { withFileTypes: true })
+  .filter((e) => e.isDirectory())
+  .map((e) => e.name);
 
 interface Made {
   kbId: string;
