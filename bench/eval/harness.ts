@@ -109,6 +109,21 @@ export function formatTable(results: SystemResult[]): string {
   return lines.join('\n');
 }
 
+/** answer@5 of every system for each question style, to see which kinds of question a system loses. */
+export function formatByStyle(results: SystemResult[], questions: Question[]): string {
+  const styleOf = new Map(questions.map((q) => [q.id, q.style]));
+  const styles = [...new Set(questions.map((q) => q.style))];
+  const lines = [`| system | ${styles.join(' | ')} |`, `|---|${styles.map(() => '---:').join('|')}|`];
+  for (const { system, outcomes } of results) {
+    const cells = styles.map((style) => {
+      const of = outcomes.filter((o) => styleOf.get(o.id) === style);
+      return `${of.filter((o) => o.rank !== null).length}/${of.length}`;
+    });
+    lines.push(`| ${system} | ${cells.join(' | ')} |`);
+  }
+  return lines.join('\n');
+}
+
 /** The questions a system missed at 5, each with what it returned first. */
 export function formatMisses(result: SystemResult, questions: Question[]): string {
   const byId = new Map(questions.map((q) => [q.id, q]));

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { checkPhrases } from './check.ts';
 import {
   evaluate,
+  formatByStyle,
   formatMisses,
   formatTable,
   languageOf,
@@ -20,6 +21,7 @@ import { SYSTEMS } from './systems.ts';
  *   --set zh-dev        only this set (repeatable; default: all four)
  *   --misses <system>   also list the questions that system misses at 5 (repeatable)
  *   --json <file>       write every outcome as JSON
+ *   --by-style          also print answer@5 per question style (paraphrase, keyword, command, path, number)
  *   --check             only check the answer phrases against the indexed chunks
  */
 const { values } = parseArgs({
@@ -27,6 +29,7 @@ const { values } = parseArgs({
     set: { type: 'string', multiple: true },
     misses: { type: 'string', multiple: true },
     json: { type: 'string' },
+    'by-style': { type: 'boolean', default: false },
     check: { type: 'boolean', default: false },
   },
 });
@@ -67,6 +70,7 @@ for (const set of sets) {
         .join(' ')}\n`,
     );
     console.log(formatTable(results));
+    if (values['by-style']) console.log(`\nanswer@5 by question style:\n${formatByStyle(results, questions)}`);
     for (const m of values.misses ?? []) {
       const result = results.find((r) => r.system === m);
       if (result) console.log(`\n${formatMisses(result, questions)}`);
