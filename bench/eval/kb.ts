@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { registerUser } from '../../services/core/auth/users.ts';
 import { loadConfig } from '../../services/core/config.ts';
 import { buildDeps, type Deps } from '../../services/core/deps.ts';
@@ -34,7 +35,7 @@ export function corpusFiles(lang: Language): CorpusFile[] {
     return readdirSync(dir)
       .filter((f) => f.endsWith('.html'))
       .sort()
-      .map((fileName) => ({ fileName, path: new URL(fileName, dir).pathname }));
+      .map((fileName) => ({ fileName, path: fileURLToPath(new URL(fileName, dir)) }));
   });
 }
 

@@ -11,8 +11,9 @@ import {
   loadQuestions,
   QUESTION_SETS,
   type QuestionSet,
+  type SystemResult,
 } from './harness.ts';
-import { buildEvalKb, childChunks, corpusFiles } from './kb.ts';
+import { buildEvalKb, type CorpusStats, childChunks, corpusFiles } from './kb.ts';
 import { SYSTEMS } from './systems.ts';
 
 /**
@@ -44,7 +45,10 @@ for (const m of values.misses ?? []) {
     throw new Error(`unknown system "${m}"; choose from ${names.map((n) => `"${n}"`).join(', ')}`);
 }
 
-const report: Record<string, unknown> = { startedAt: new Date().toISOString(), sets: {} };
+const report = {
+  startedAt: new Date().toISOString(),
+  sets: {} as Record<string, { stats: CorpusStats; results: SystemResult[] }>,
+};
 let problems = 0;
 for (const set of sets) {
   const questions = loadQuestions(set);
@@ -75,7 +79,7 @@ for (const set of sets) {
       const result = results.find((r) => r.system === m);
       if (result) console.log(`\n${formatMisses(result, questions)}`);
     }
-    (report.sets as Record<string, unknown>)[set] = { stats: kb.stats, results };
+    report.sets[set] = { stats: kb.stats, results };
   } finally {
     await kb.close();
   }
