@@ -7,12 +7,14 @@ export const QUESTIONS_DIR = new URL('./questions/', import.meta.url);
 export const QUESTION_SETS = ['zh-dev', 'en-dev', 'zh-holdout', 'en-holdout'] as const;
 export type QuestionSet = (typeof QUESTION_SETS)[number];
 
+const STYLES = ['paraphrase', 'keyword', 'command', 'path', 'number'] as const;
+
 const questionSchema = z.object({
   id: z.string().min(1),
   q: z.string().min(1),
   answers: z.array(z.string().min(1)).min(1),
   doc: z.string().min(1),
-  style: z.enum(['paraphrase', 'keyword', 'command', 'path', 'number']),
+  style: z.enum(STYLES),
 });
 export type Question = z.infer<typeof questionSchema>;
 
@@ -112,7 +114,7 @@ export function formatTable(results: SystemResult[]): string {
 /** answer@5 of every system for each question style, to see which kinds of question a system loses. */
 export function formatByStyle(results: SystemResult[], questions: Question[]): string {
   const styleOf = new Map(questions.map((q) => [q.id, q.style]));
-  const styles = [...new Set(questions.map((q) => q.style))];
+  const styles = STYLES.filter((style) => questions.some((q) => q.style === style));
   const lines = [`| system | ${styles.join(' | ')} |`, `|---|${styles.map(() => '---:').join('|')}|`];
   for (const { system, outcomes } of results) {
     const cells = styles.map((style) => {
