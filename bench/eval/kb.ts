@@ -1,0 +1,129 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { registerUser } from '../../services/core/auth/users.ts';
+import { loadConfig } from '../../services/core/config.ts';
+import { buildDeps, type Deps } from '../../services/core/deps.ts';
+import { createDocument } from '../../services/core/documents/create.ts';
+import { getDocument } from '../../services/core/documents/index.ts';
+import { processDocument } from '../../services/core/ingest/pipeline.ts';
+import { createKb } from '../../services/core/kbs/index.ts';
+import { createLogger } from '../../services/core/logger.ts';
+import { ftsQuery } from '../../services/core/text/tokenize.ts';
+
+export type Language = 'zh' | 'en';
+
+/** The evaluation corpus: real Debian documentation as shipped, one folder per package. */
+export const CORPUS_DIR = new URL('./corpus/', import.meta.url);
+
+/** Which package folders make up each language's knowledge base. */
+const PACKAGES: Record<Language, string[]> = {
+  zh: ['debian-edu-doc-zh-cn', 'debian-reference-zh-cn', 'maint-guide-zh-cn'],
+  en: ['debian-reference-en'],
+};
+
+export interface CorpusFile {
+  fileName: string;
+  path: string;
+}
+
+/** Every HTML file of a language's corpus, sorted by package then name. */
+export function corpusFiles(lang: Language): CorpusFile[] {
+  return PACKAGES[lang].flatMap((pkg) => {
+    const dir = new URL(`${pkg}/`, CORPUS_DIR);
+    return readdirSync(dir)
+      .filter((f) => f.endsWith('.html'))
+      .sort()
+      .map((fileName) => ({ fileName, path: fileURLToPath(new URL(fileName, dir)) }));
+  });
+}
+
+/** A passage as a system returns it: the child chunk and the file it comes from. */
+export interface Passage {
+  id: string;
+  content: string;
+  fileName: string;
+}
+
+export interface CorpusStats {
+  documents: number;
+  parents: number;
+  children: number;
+  ingestSeconds: number;
+}
+
+/** A knowledge base built from corpus files in a temporary DATA_DIR with the embedded defaults. */
+export interface EvalKb {
+  deps: Deps;
+  userId: string;
+  kbId: string;
+  stats: CorpusStats;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds deps the way `npm start` does with no configuration (local embedder, sqlite-vec,
+ * in-process queue, no ONEAPI) over a fresh DATA_DIR, then ingests every file through the
+ * real upload and ingest path. A file that does not end `completed` stops the run.
+ */
+export async function buildEvalKb(files: CorpusFile[]): Promise<EvalKb> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cos-eval-'));
+  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
+  const deps = await buildDeps(config, { logger: createLogger({ level: 'silent' }) });
+  const close = async () => {
+    await deps.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    const user = await registerUser(deps.db, { email: 'eval@example.com', password: 'evaluation password' });
+    const kb = createKb(deps.db, user.id, { title: 'Evaluation corpus' });
+    const stats: CorpusStats = { documents: 0, parents: 0, children: 0, ingestSeconds: 0 };
+    const started = performance.now();
+    for (const file of files) {
+      const created = await createDocument(deps, user.id, kb.id, {
+        fileName: file.fileName,
+        bytes: readFileSync(file.path),
+      });
+      await processDocument(deps, created.id);
+      const done = getDocument(deps.db, user.id, created.id);
+      if (done.status !== 'completed') throw new Error(`${file.fileName} ended ${done.status}: ${done.error}`);
+      stats.documents++;
+      stats.parents += done.parentCount;
+      stats.children += done.childCount;
+    }
+    stats.ingestSeconds = (performance.now() - started) / 1000;
+    return { deps, userId: user.id, kbId: kb.id, stats, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+/**
+ * Plain BM25 over the KB's child chunks: FTS5's `bm25()` (k1 1.2, b 0.75, fixed in SQLite)
+ * on the `chunks_fts` rows of layer `child`, matching the same `ftsQuery()` expression the
+ * search builds. Nothing else: no vectors, no layers above the children.
+ */
+export function bm25Passages(kb: EvalKb, query: string, topK: number): Passage[] {
+  const match = ftsQuery(query);
+  if (!match) return [];
+  return kb.deps.db.sqlite
+    .prepare(
+      `SELECT f.chunk_id AS id, c.content, d.file_name AS fileName
+       FROM chunks_fts f JOIN chunks c ON c.id = f.chunk_id JOIN documents d ON d.id = c.document_id
+       WHERE chunks_fts MATCH ? AND f.kb_id = ? AND f.layer = 'child'
+       ORDER BY bm25(chunks_fts) LIMIT ?`,
+    )
+    .all(match, kb.kbId, topK) as Passage[];
+}
+
+/** The child chunks of the KB with their files, for checking answer phrases against the index. */
+export function childChunks(kb: EvalKb): Passage[] {
+  return kb.deps.db.sqlite
+    .prepare(
+      `SELECT c.id, c.content, d.file_name AS fileName FROM chunks c JOIN documents d ON d.id = c.document_id
+       WHERE c.kb_id = ? AND c.layer = 'child' ORDER BY d.file_name, c.position`,
+    )
+    .all(kb.kbId) as Passage[];
+}
