@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { analyseChunks, type ChunkRow, writeDocumentChunks } from '../services/core/db/chunk-index.ts';
 import type { Deps } from '../services/core/deps.ts';
-import { segmentForIndex } from '../services/core/text/tokenize.ts';
-import type { VectorPoint } from '../services/core/vector-store/index.ts';
+import { embeddingText } from '../services/core/ingest/embedding-text.ts';
 
 /** A deterministic pseudo-random source so runs are comparable. */
 export function rng(seed: number): () => number {
@@ -42,7 +42,7 @@ export interface Corpus {
 
 /**
  * Writes `children` child chunks as documents of 10 parents x 10 children (plus a summary each)
- * straight into chunks, chunks_fts and the vector store: no parsing, no queue.
+ * through the index writer ingestion uses and into the vector store: no parsing, no queue.
  */
 export async function buildCorpus(deps: Deps, children: number, seed = 42): Promise<Corpus> {
   const random = rng(seed);
@@ -59,57 +59,40 @@ export async function buildCorpus(deps: Deps, children: number, seed = 42): Prom
     `INSERT INTO documents (id, user_id, kb_id, file_name, mime_type, size, sha256, storage_key, status, summary)
      VALUES (?, ?, ?, ?, 'text/plain', 1, '', '', 'completed', ?)`,
   );
-  const insertChunk = sqlite.prepare(
-    'INSERT INTO chunks (id, user_id, kb_id, document_id, parent_id, layer, position, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-  );
-  const insertFts = sqlite.prepare(
-    'INSERT INTO chunks_fts (content, chunk_id, kb_id, document_id, parent_id, layer) VALUES (?, ?, ?, ?, ?, ?)',
-  );
   const topics: string[][] = [];
   const docs = Math.ceil(children / 100);
   for (let d = 0; d < docs; d++) {
     const topic = Array.from({ length: 30 }, () => pick(vocab));
     topics.push(topic);
     const documentId = randomUUID();
-    const rows: Array<Omit<VectorPoint, 'vector'> & { content: string; position: number }> = [];
+    const blank = { parentId: null, position: 0, heading: null, page: null, tokenCount: 0 };
     const summary = sentence(topic, 40);
-    rows.push({
-      id: randomUUID(),
-      userId,
-      kbId,
-      documentId,
-      parentId: null,
-      layer: 'document',
-      content: summary,
-      position: 0,
-    });
+    const rows: ChunkRow[] = [{ ...blank, id: randomUUID(), layer: 'document', heading: `doc-${d}`, content: summary }];
     for (let p = 0; p < 10; p++) {
       const parentId = randomUUID();
       const kids = Array.from({ length: 10 }, () => sentence(topic, 25));
-      rows.push({
-        id: parentId,
+      rows.push({ ...blank, id: parentId, layer: 'parent', position: p, content: kids.join(' ') });
+      kids.forEach((content, c) => {
+        rows.push({ ...blank, id: randomUUID(), parentId, layer: 'child', position: c, content });
+      });
+    }
+    const vectors = await deps.embedder.embed(rows.map(embeddingText));
+    const analysed = analyseChunks(rows);
+    sqlite.transaction(() => {
+      insertDoc.run(documentId, userId, kbId, `doc-${d}.txt`, summary);
+      writeDocumentChunks(deps.db, { userId, kbId, documentId }, rows, analysed);
+    })();
+    await deps.vectors.upsert(
+      rows.map((r, i) => ({
+        id: r.id,
         userId,
         kbId,
         documentId,
-        parentId: null,
-        layer: 'parent',
-        content: kids.join(' '),
-        position: p,
-      });
-      kids.forEach((content, c) => {
-        rows.push({ id: randomUUID(), userId, kbId, documentId, parentId, layer: 'child', content, position: c });
-      });
-    }
-    const vectors = await deps.embedder.embed(rows.map((r) => r.content));
-    const fts = rows.map((r) => segmentForIndex(r.content));
-    sqlite.transaction(() => {
-      insertDoc.run(documentId, userId, kbId, `doc-${d}.txt`, summary);
-      rows.forEach((r, i) => {
-        insertChunk.run(r.id, userId, kbId, documentId, r.parentId, r.layer, r.position, r.content);
-        insertFts.run(fts[i], r.id, kbId, documentId, r.parentId, r.layer);
-      });
-    })();
-    await deps.vectors.upsert(rows.map(({ content: _c, position: _p, ...r }, i) => ({ ...r, vector: vectors[i] })));
+        parentId: r.parentId,
+        layer: r.layer,
+        vector: vectors[i],
+      })),
+    );
   }
   return { userId, kbId, topics, childCount: docs * 100 };
 }

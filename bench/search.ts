@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../services/core/config.ts';
 import { buildDeps, type Deps } from '../services/core/deps.ts';
 import { hydrate } from '../services/core/search/hydrate.ts';
+import { DEFAULT_POLICY } from '../services/core/search/policy.ts';
 import { retrieveIds } from '../services/core/search/retrieve.ts';
 import type { SearchMode } from '../services/core/search/types.ts';
 import { ftsQuery } from '../services/core/text/tokenize.ts';
@@ -32,7 +33,10 @@ async function queryVectors(deps: Deps, corpus: Corpus) {
     const topic = corpus.topics[Math.floor(random() * corpus.topics.length)];
     return Array.from({ length: 4 }, () => topic[Math.floor(random() * topic.length)]).join(' ');
   });
-  const vectors = await deps.embedder.embed(texts);
+  const { embedder } = deps;
+  const vectors = embedder.embedQuery
+    ? await Promise.all(texts.map((t) => embedder.embedQuery?.(t) ?? embedder.embed([t]).then(([v]) => v)))
+    : await embedder.embed(texts);
   return texts.map((text, i) => ({ text, vector: vectors[i], match: ftsQuery(text) }));
 }
 
@@ -83,7 +87,15 @@ async function benchSize(children: number) {
       for (const mode of modes) {
         const times: number[] = [];
         for (const [i, q] of queries.entries()) {
-          const ctx = { db: deps.db, store: deps.vectors, userId: corpus.userId, kbId: corpus.kbId, hybrid, ...q };
+          const ctx = {
+            db: deps.db,
+            store: deps.vectors,
+            userId: corpus.userId,
+            kbId: corpus.kbId,
+            hybrid,
+            headingWeight: DEFAULT_POLICY.headingWeight,
+            ...q,
+          };
           const t0 = performance.now();
           const hits = hydrate(deps.db, corpus.userId, corpus.kbId, await retrieveIds(ctx, mode, TOP_K));
           if (i >= 5) times.push(performance.now() - t0);

@@ -2,7 +2,7 @@ import { createRootApp } from './admin/root.ts';
 import { loadConfigOrExit } from './core/config.ts';
 import { buildDeps } from './core/deps.ts';
 import { startIngestWorker } from './core/ingest/worker.ts';
-import { startReindex } from './core/search/index.ts';
+import { maintainIndexes } from './core/search/index.ts';
 import { onShutdown, startServer } from './http/serve.ts';
 
 /**
@@ -12,8 +12,8 @@ import { onShutdown, startServer } from './http/serve.ts';
 const config = loadConfigOrExit();
 const deps = await buildDeps(config, { service: 'all-in-one' });
 const worker = await startIngestWorker(deps);
-// A changed EMBEDDING_MODEL is re-embedded in the background; searches use the old index until it is done.
-void startReindex(deps);
+// Older full text is re-analysed and a changed EMBEDDING_MODEL re-embedded in the background.
+void maintainIndexes(deps);
 const app = createRootApp(deps);
 const server = await startServer(app, { port: config.PORT, host: config.HOST });
 deps.logger.info(

@@ -10,7 +10,7 @@ import { getDocument } from '../../services/core/documents/index.ts';
 import { processDocument } from '../../services/core/ingest/pipeline.ts';
 import { createKb } from '../../services/core/kbs/index.ts';
 import { createLogger } from '../../services/core/logger.ts';
-import { ftsQuery } from '../../services/core/text/tokenize.ts';
+import { segment } from '../../services/core/text/tokenize.ts';
 
 export type Language = 'zh' | 'en';
 
@@ -59,6 +59,8 @@ export interface EvalKb {
   userId: string;
   kbId: string;
   stats: CorpusStats;
+  /** The baseline's own index, built on first use. */
+  bm25?: Bm25Index;
   close(): Promise<void>;
 }
 
@@ -101,21 +103,55 @@ export async function buildEvalKb(files: CorpusFile[]): Promise<EvalKb> {
 }
 
 /**
- * Plain BM25 over the KB's child chunks: FTS5's `bm25()` (k1 1.2, b 0.75, fixed in SQLite)
- * on the `chunks_fts` rows of layer `child`, matching the same `ftsQuery()` expression the
- * search builds. Nothing else: no vectors, no layers above the children.
+ * Plain BM25 over the KB's child chunks, independent of the product's own full-text index:
+ * each passage's words by jieba (as `segment` cuts them, nothing else: no stemming, no
+ * headings, no layers above), Okapi BM25 with k1 1.2 and b 0.75, the query's words as
+ * `segment` cuts them with stopwords dropped. Built once per KB.
  */
 export function bm25Passages(kb: EvalKb, query: string, topK: number): Passage[] {
-  const match = ftsQuery(query);
-  if (!match) return [];
-  return kb.deps.db.sqlite
-    .prepare(
-      `SELECT f.chunk_id AS id, c.content, d.file_name AS fileName
-       FROM chunks_fts f JOIN chunks c ON c.id = f.chunk_id JOIN documents d ON d.id = c.document_id
-       WHERE chunks_fts MATCH ? AND f.kb_id = ? AND f.layer = 'child'
-       ORDER BY bm25(chunks_fts) LIMIT ?`,
-    )
-    .all(match, kb.kbId, topK) as Passage[];
+  const index = (kb.bm25 ??= buildBm25(childChunks(kb)));
+  const words = [...new Set(segment(query, { dropStopwords: true }))];
+  const scores = new Map<number, number>();
+  for (const w of words) {
+    const postings = index.postings.get(w);
+    if (!postings) continue;
+    const idf = Math.log(1 + (index.docs.length - postings.length + 0.5) / (postings.length + 0.5));
+    for (const [doc, tf] of postings) {
+      const norm = tf + K1 * (1 - B + (B * (index.lengths[doc] ?? 0)) / index.avgLength);
+      scores.set(doc, (scores.get(doc) ?? 0) + (idf * tf * (K1 + 1)) / norm);
+    }
+  }
+  return [...scores.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, topK)
+    .flatMap(([doc]) => index.docs[doc] ?? []);
+}
+
+const K1 = 1.2;
+const B = 0.75;
+
+export interface Bm25Index {
+  docs: Passage[];
+  lengths: number[];
+  avgLength: number;
+  postings: Map<string, Array<[number, number]>>;
+}
+
+function buildBm25(docs: Passage[]): Bm25Index {
+  const postings = new Map<string, Array<[number, number]>>();
+  const lengths = docs.map((d, i) => {
+    const words = segment(d.content);
+    const tf = new Map<string, number>();
+    for (const w of words) tf.set(w, (tf.get(w) ?? 0) + 1);
+    for (const [w, n] of tf) {
+      let list = postings.get(w);
+      if (!list) postings.set(w, (list = []));
+      list.push([i, n]);
+    }
+    return words.length;
+  });
+  const avgLength = lengths.reduce((a, b) => a + b, 0) / Math.max(1, lengths.length);
+  return { docs, lengths, avgLength, postings };
 }
 
 /** The child chunks of the KB with their files, for checking answer phrases against the index. */

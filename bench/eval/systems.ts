@@ -39,4 +39,4 @@ export const SYSTEMS: EvalSystem[] = [
 ];
 
 /** The system the product uses when a client names no mode: what the small eval holds to the baseline. */
-export const DEFAULT_SYSTEM = 'drill-down';
+export const DEFAULT_SYSTEM = 'drill-down + hybrid';

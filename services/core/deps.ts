@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { resolveJwtSecret } from './auth/secret.ts';
 import { type Cache, createCache } from './cache/index.ts';
 import type { Config } from './config.ts';
+import { termStatistics } from './db/chunk-index.ts';
 import { type Db, openDatabase } from './db/index.ts';
 import type { Embedder } from './embedder/index.ts';
 import { createLocalEmbedder } from './embedder/local.ts';
@@ -81,7 +82,7 @@ export async function buildDeps(config: Config, opts: BuildOptions = {}): Promis
   const llm = buildLlm(config, logger);
   if (llm.readiness) readiness.push(llm.readiness);
   if (llm.embedder) await resolveEmbeddingDimension(llm.embedder, db);
-  const embedder: Embedder = llm.embedder ?? createLocalEmbedder();
+  const embedder: Embedder = llm.embedder ?? createLocalEmbedder({ statistics: (terms) => termStatistics(db, terms) });
   const vectors = await buildVectorStore(config, db, embedder);
   closers.push(() => vectors.close());
   readiness.push({ name: 'vectors', required: true, check: () => vectors.health() });

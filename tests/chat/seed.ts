@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { analyseChunks, type ChunkRow, writeDocumentChunks } from '../../services/core/db/chunk-index.ts';
 import { tables } from '../../services/core/db/index.ts';
 import type { Deps } from '../../services/core/deps.ts';
-import { segmentForIndex } from '../../services/core/text/tokenize.ts';
+import { embeddingText } from '../../services/core/ingest/embedding-text.ts';
 import type { VectorPoint } from '../../services/core/vector-store/index.ts';
 
 export interface SeedDocument {
@@ -33,48 +34,36 @@ export async function seedDocument(deps: Deps, userId: string, kbId: string, doc
       embeddingModel: deps.embedder.model,
     })
     .run();
-  const rows: Array<typeof tables.chunks.$inferInsert> = [
-    { id: randomUUID(), userId, kbId, documentId, layer: 'document', position: 0, content: doc.summary },
+  const blank = { parentId: null, position: 0, heading: null, page: null, tokenCount: 0 };
+  const rows: ChunkRow[] = [
+    { ...blank, id: randomUUID(), layer: 'document', heading: doc.fileName, content: doc.summary },
   ];
   doc.sections.forEach((section, i) => {
     const parentId = randomUUID();
     const content = `${section.heading}\n${section.passages.join('\n')}`;
-    rows.push({
-      id: parentId,
-      userId,
-      kbId,
-      documentId,
-      layer: 'parent',
-      position: i,
-      heading: section.heading,
-      content,
-    });
+    rows.push({ ...blank, id: parentId, layer: 'parent', position: i, heading: section.heading, content });
     section.passages.forEach((passage, j) => {
       rows.push({
+        ...blank,
         id: randomUUID(),
-        userId,
-        kbId,
-        documentId,
         parentId,
         layer: 'child',
         position: j,
+        heading: section.heading,
         content: passage,
       });
     });
   });
-  deps.db.orm.insert(tables.chunks).values(rows).run();
-  const fts = deps.db.sqlite.prepare(
-    'INSERT INTO chunks_fts (content, chunk_id, kb_id, document_id, parent_id, layer) VALUES (?, ?, ?, ?, ?, ?)',
-  );
-  for (const r of rows) fts.run(segmentForIndex(r.content), r.id, kbId, documentId, r.parentId ?? null, r.layer);
-  const vectors = await deps.embedder.embed(rows.map((r) => r.content));
+  const analysed = analyseChunks(rows);
+  deps.db.sqlite.transaction(() => writeDocumentChunks(deps.db, { userId, kbId, documentId }, rows, analysed))();
+  const vectors = await deps.embedder.embed(rows.map(embeddingText));
   const points: VectorPoint[] = rows.map((r, i) => ({
     id: r.id,
     vector: vectors[i] ?? new Float32Array(deps.embedder.dimension),
     userId,
     kbId,
     documentId,
-    parentId: r.parentId ?? null,
+    parentId: r.parentId,
     layer: r.layer,
   }));
   await deps.vectors.upsert(points);

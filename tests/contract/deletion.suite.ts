@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { countTextRows } from '../../services/core/db/chunk-index.ts';
 import { fileForm, waitForDocument } from '../ingest/helpers.ts';
 import type { World } from './world.ts';
 
@@ -53,7 +54,7 @@ export function deletionSuite(get: () => World): void {
       expect(existsSync(join(deps.config.FILES_DIR, key))).toBe(false);
       expect(await deps.vectors.count({ userId: alice.userId, kbId })).toBe(0);
       expect(count('SELECT count(*) AS n FROM chunks WHERE kb_id = ?', kbId)).toBe(0);
-      expect(count('SELECT count(*) AS n FROM chunks_fts WHERE kb_id = ?', kbId)).toBe(0);
+      expect(countTextRows(deps.db, { kbId }).n).toBe(0);
       expect(count('SELECT count(*) AS n FROM notes WHERE kb_id = ?', kbId)).toBe(0);
       expect(count('SELECT count(*) AS n FROM chat_sessions WHERE kb_id = ?', kbId)).toBe(0);
       expect(count('SELECT count(*) AS n FROM chat_messages WHERE session_id = ?', sessionId)).toBe(0);

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { countTextRows } from '../../services/core/db/chunk-index.ts';
 import { fileForm, waitForDocument } from '../ingest/helpers.ts';
 import type { World } from './world.ts';
 
@@ -117,7 +118,7 @@ export function shapesSuite(get: () => World): void {
       expect(existsSync(join(deps.config.FILES_DIR, key))).toBe(false);
       const left = (sql: string) => (deps.db.sqlite.prepare(sql).get(id) as { n: number }).n;
       expect(left('SELECT count(*) AS n FROM chunks WHERE document_id = ?')).toBe(0);
-      expect(left('SELECT count(*) AS n FROM chunks_fts WHERE document_id = ?')).toBe(0);
+      expect(countTextRows(deps.db, { documentId: id }).n).toBe(0);
       expect(await deps.vectors.count({ userId: alice.userId, kbId: alice.kbId })).toBeLessThan(vectorsBefore);
       expect(await deps.vectors.count({ userId: alice.userId, documentIds: [id] })).toBe(0);
       expect((await api.call('GET', `/api/documents/${id}`, as)).status).toBe(404);

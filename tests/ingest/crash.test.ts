@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { generateHandbook } from '../../bench/ingest-corpus.ts';
+import { countTextRows } from '../../services/core/db/chunk-index.ts';
 import { type Db, openDatabase } from '../../services/core/db/index.ts';
 import { startIngestWorker } from '../../services/core/ingest/worker.ts';
 import { createApp } from '../../services/gateway/app.ts';
@@ -79,7 +80,7 @@ async function expectCleanIndex(dataDir: string, id: string) {
       n: expected,
       d: expected,
     });
-    expect(q('SELECT count(*) AS n, count(DISTINCT chunk_id) AS d FROM chunks_fts WHERE document_id = ?')).toEqual({
+    expect(countTextRows(deps.db, { documentId: id })).toEqual({
       n: expected,
       d: expected,
     });

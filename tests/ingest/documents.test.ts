@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateHandbook } from '../../bench/ingest-corpus.ts';
+import { countTextRows } from '../../services/core/db/chunk-index.ts';
 import type { RunningIngestWorker } from '../../services/core/ingest/worker.ts';
 import { startIngestWorker } from '../../services/core/ingest/worker.ts';
 import { search } from '../../services/core/search/index.ts';
@@ -48,7 +49,7 @@ const childText = async (id: string) => {
 
 const counts = (documentId: string) => ({
   chunks: deps.db.sqlite.prepare('SELECT count(*) AS n FROM chunks WHERE document_id = ?').get(documentId),
-  fts: deps.db.sqlite.prepare('SELECT count(*) AS n FROM chunks_fts WHERE document_id = ?').get(documentId),
+  fts: { n: countTextRows(deps.db, { documentId }).n },
 });
 
 describe('document ingestion over the API', () => {

@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
+import { analyseChunks, type ChunkRow, writeDocumentChunks } from '../../services/core/db/chunk-index.ts';
 import type { Deps } from '../../services/core/deps.ts';
-import { segmentForIndex } from '../../services/core/text/tokenize.ts';
-import type { VectorPoint } from '../../services/core/vector-store/index.ts';
+import { embeddingText } from '../../services/core/ingest/embedding-text.ts';
 
 export interface DraftDocument {
   fileName: string;
@@ -23,6 +23,8 @@ export interface RecallQuestion {
 export const readRecallQuestions = (): RecallQuestion[] =>
   JSON.parse(readFileSync(new URL('questions.json', RECALL_FIXTURES), 'utf8'));
 
+const blank = { parentId: null, position: 0, heading: null, page: null, tokenCount: 0 } as const;
+
 export interface LoadedDocument {
   id: string;
   fileName: string;
@@ -39,8 +41,7 @@ export function insertUser(deps: Pick<Deps, 'db'>, email = `${randomUUID()}@exam
 
 /**
  * Writes a completed document the way ingestion does: a `documents` row, chunks for the three
- * layers (summary, parents, children), their `chunks_fts` rows (jieba-segmented) and vectors.
- * `embed: false` skips the vectors for callers that write them in bulk themselves.
+ * layers (summary, parents, children), their full-text rows and vectors, through the same writer ingestion uses.
  */
 export async function writeDocument(
   deps: Pick<Deps, 'db' | 'embedder' | 'vectors'>,
@@ -49,43 +50,21 @@ export async function writeDocument(
   draft: DraftDocument,
 ): Promise<LoadedDocument> {
   const documentId = randomUUID();
-  const rows: Array<Omit<VectorPoint, 'vector'> & { content: string; position: number }> = [];
-  rows.push({
-    id: randomUUID(),
-    userId,
-    kbId,
-    documentId,
-    parentId: null,
-    layer: 'document',
-    content: draft.summary,
-    position: 0,
-  });
+  const rows: ChunkRow[] = [
+    { ...blank, id: randomUUID(), layer: 'document', heading: draft.fileName, content: draft.summary },
+  ];
   const parents = new Map<string, string>();
   draft.parents.forEach((p, i) => {
     const parentId = randomUUID();
     parents.set(p.heading, parentId);
-    rows.push({
-      id: parentId,
-      userId,
-      kbId,
-      documentId,
-      parentId: null,
-      layer: 'parent',
-      content: p.content,
-      position: i,
-    });
-    p.children.forEach((c, j) => {
-      rows.push({ id: randomUUID(), userId, kbId, documentId, parentId, layer: 'child', content: c, position: j });
+    rows.push({ ...blank, id: parentId, layer: 'parent', position: i, heading: p.heading, content: p.content });
+    p.children.forEach((content, j) => {
+      rows.push({ ...blank, id: randomUUID(), parentId, layer: 'child', position: j, heading: p.heading, content });
     });
   });
-  const { sqlite } = deps.db;
-  const insertChunk = sqlite.prepare(
-    `INSERT INTO chunks (id, user_id, kb_id, document_id, parent_id, layer, position, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const insertFts = sqlite.prepare(
-    `INSERT INTO chunks_fts (content, chunk_id, kb_id, document_id, parent_id, layer) VALUES (?, ?, ?, ?, ?, ?)`,
-  );
   const size = draft.parents.reduce((n, p) => n + p.content.length, 0);
+  const analysed = analyseChunks(rows);
+  const { sqlite } = deps.db;
   sqlite.transaction(() => {
     sqlite
       .prepare(
@@ -106,13 +85,20 @@ export async function writeDocument(
         rows.length - draft.parents.length - 1,
         Date.now(),
       );
-    for (const r of rows) {
-      insertChunk.run(r.id, userId, kbId, documentId, r.parentId, r.layer, r.position, r.content);
-      insertFts.run(segmentForIndex(r.content), r.id, kbId, documentId, r.parentId ?? '', r.layer);
-    }
+    writeDocumentChunks(deps.db, { userId, kbId, documentId }, rows, analysed);
   })();
-  const vectors = await deps.embedder.embed(rows.map((r) => r.content));
-  await deps.vectors.upsert(rows.map(({ content: _c, position: _p, ...r }, i) => ({ ...r, vector: vectors[i] })));
+  const vectors = await deps.embedder.embed(rows.map(embeddingText));
+  await deps.vectors.upsert(
+    rows.map((r, i) => ({
+      id: r.id,
+      userId,
+      kbId,
+      documentId,
+      parentId: r.parentId,
+      layer: r.layer,
+      vector: vectors[i],
+    })),
+  );
   return { id: documentId, fileName: draft.fileName, parents };
 }
 

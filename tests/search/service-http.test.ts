@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LOCAL_EMBEDDING_MODEL } from '../../services/core/embedder/local.ts';
 import { remoteSearch } from '../../services/core/search/remote.ts';
 import { createApp as createGateway } from '../../services/gateway/app.ts';
 import { type RunningServer, startServer } from '../../services/http/serve.ts';
@@ -88,7 +89,7 @@ describe('gateway to search service over HTTP', () => {
     const after = (await (await fetch(`${base}/readyz`)).json()) as {
       checks: Array<{ name: string; detail?: string }>;
     };
-    expect(after.checks.find((c) => c.name === 'embedding-index')?.detail).toBe('active local-lexical-v1');
+    expect(after.checks.find((c) => c.name === 'embedding-index')?.detail).toBe(`active ${LOCAL_EMBEDDING_MODEL}`);
   });
 
   it('answers 503 search_unavailable when the search service is down', async () => {

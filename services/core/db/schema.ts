@@ -78,6 +78,8 @@ export const documents = sqliteTable(
     childCount: integer('child_count').notNull().default(0),
     attempts: integer('attempts').notNull().default(0),
     embeddingModel: text('embedding_model'),
+    /** The text analysis its full-text rows were written with (`TEXT_INDEX_VERSION`). */
+    textVersion: integer('text_version').notNull().default(1),
     createdAt: createdAt(),
     updatedAt: integer('updated_at').notNull().default(now),
     completedAt: integer('completed_at'),

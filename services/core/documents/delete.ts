@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
+import { deleteDocumentChunks } from '../db/chunk-index.ts';
 import { tables, writeTransaction } from '../db/index.ts';
 import type { Deps } from '../deps.ts';
-import { deleteChunkRows } from '../ingest/write-index.ts';
 import { invalidateKb } from '../search/generation.ts';
 import { getDocumentRow } from './index.ts';
 
@@ -20,7 +20,7 @@ export async function deleteDocument(deps: DeleteDeps, userId: string, documentI
   const doc = getDocumentRow(deps.db, userId, documentId);
   await deps.vectors.deleteByDocument(userId, documentId);
   writeTransaction(deps.db, () => {
-    deleteChunkRows(deps.db, documentId);
+    deleteDocumentChunks(deps.db, documentId);
     deps.db.orm
       .delete(tables.documents)
       .where(and(eq(tables.documents.id, documentId), eq(tables.documents.userId, userId)))

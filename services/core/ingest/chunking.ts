@@ -10,10 +10,14 @@ export const CHUNKING = {
   childTarget: 280,
   childMax: 350,
   childOverlap: 50,
+  /** A section smaller than this shares its passage with the next section instead of standing alone. */
+  childMin: 120,
 };
 
 export interface ChildDraft {
   position: number;
+  /** The heading path of the section the passage starts in (its first paragraph's, not its parent's). */
+  heading: string | null;
   content: string;
   tokenCount: number;
   page: number | null;
@@ -111,14 +115,51 @@ function groupParents(sections: Unit[][]): Unit[][] {
   return parents;
 }
 
+interface Piece {
+  content: string;
+  tokens: number;
+  page: number | null;
+  heading: string | null;
+}
+
+interface Sentence {
+  text: string;
+  tokens: number;
+  page: number | null;
+  heading: string | null;
+  isHeading: boolean;
+}
+
+/**
+ * A parent's sections as runs of units: a run starts at a heading and gathers sections until
+ * it holds `childMin` tokens, so a passage never straddles two sections that could each stand
+ * alone, and a question's heading stays with its answer.
+ */
+function sectionRuns(units: Unit[]): Unit[][] {
+  const runs: Unit[][] = [];
+  let current: Unit[] = [];
+  let tokens = 0;
+  for (const unit of units) {
+    if (unit.isHeading && tokens >= CHUNKING.childMin) {
+      runs.push(current);
+      current = [];
+      tokens = 0;
+    }
+    current.push(unit);
+    tokens += unit.tokens;
+  }
+  if (current.length > 0) runs.push(current);
+  return runs;
+}
+
 /** Sentence-aligned children of about `childTarget` tokens; each repeats the tail of the previous. */
-function splitChildren(units: Unit[]): Array<{ content: string; tokens: number; page: number | null }> {
-  const sentences = units.flatMap((u) =>
+function splitRun(units: Unit[]): Piece[] {
+  const sentences: Sentence[] = units.flatMap((u) =>
     splitSentences(`${u.text}\n\n`)
       .flatMap((s) => (countTokens(s) > CHUNKING.childMax ? hardSplit(s, CHUNKING.childTarget) : [s]))
-      .map((text) => ({ text, tokens: countTokens(text), page: u.page })),
+      .map((text) => ({ text, tokens: countTokens(text), page: u.page, heading: u.heading, isHeading: u.isHeading })),
   );
-  const children: Array<{ content: string; tokens: number; page: number | null }> = [];
+  const children: Piece[] = [];
   let start = 0;
   while (start < sentences.length) {
     let end = start;
@@ -137,6 +178,7 @@ function splitChildren(units: Unit[]): Array<{ content: string; tokens: number; 
         .trim(),
       tokens,
       page: slice[0]?.page ?? null,
+      heading: (slice.find((s) => !s.isHeading) ?? slice[0])?.heading ?? null,
     });
     if (end >= sentences.length) break;
     let overlapStart = end;
@@ -155,12 +197,15 @@ export function chunkDocument(blocks: Block[]): ParentDraft[] {
   let childPosition = 0;
   return groupParents(toUnits(blocks)).map((units, position) => {
     const content = units.map((u) => u.text).join('\n\n');
-    const children = splitChildren(units).map((c) => ({
-      position: childPosition++,
-      content: c.content,
-      tokenCount: c.tokens,
-      page: c.page,
-    }));
+    const children = sectionRuns(units)
+      .flatMap(splitRun)
+      .map((c) => ({
+        position: childPosition++,
+        heading: c.heading,
+        content: c.content,
+        tokenCount: c.tokens,
+        page: c.page,
+      }));
     return {
       position,
       heading: (units.find((u) => !u.isHeading) ?? units[0])?.heading ?? null,

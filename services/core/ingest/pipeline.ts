@@ -6,6 +6,7 @@ import type { JobAttempt } from '../queue/index.ts';
 import { PermanentJobError } from '../queue/index.ts';
 import { countTokens } from '../text/tokenize.ts';
 import { chunkDocument, type ParentDraft } from './chunking.ts';
+import { embeddingText } from './embedding-text.ts';
 import { IngestError } from './errors.ts';
 import { chunkId } from './ids.ts';
 import { kindOfMime } from './parsers/index.ts';
@@ -64,7 +65,7 @@ function layout(documentId: string, title: string, summary: string, parents: Par
         parentId,
         layer: 'child',
         position: c.position,
-        heading: p.heading,
+        heading: c.heading,
         page: c.page,
         content: c.content,
         tokenCount: c.tokenCount,
@@ -107,9 +108,7 @@ export async function processDocument(deps: IngestDeps, documentId: string): Pro
   setProgress(db, documentId, 'embedding', 40);
   const vectors: Float32Array[] = [];
   for (let i = 0; i < rows.length; i += EMBED_BATCH) {
-    const batch = rows
-      .slice(i, i + EMBED_BATCH)
-      .map((r) => (r.heading && r.layer !== 'document' ? `${r.heading}\n${r.content}` : r.content));
+    const batch = rows.slice(i, i + EMBED_BATCH).map(embeddingText);
     vectors.push(...(await deps.embedder.embed(batch)));
     setProgress(db, documentId, 'embedding', 40 + (50 * Math.min(rows.length, i + EMBED_BATCH)) / rows.length);
     await yieldToLoop();

@@ -1,20 +1,11 @@
-import { type Db, writeTransaction } from '../db/index.ts';
-import type { ChunkLayer } from '../db/schema.ts';
+import { analyseChunks, type ChunkRow, writeDocumentChunks } from '../db/chunk-index.ts';
+import { writeTransaction } from '../db/index.ts';
 import type { Deps } from '../deps.ts';
 import { invalidateKb } from '../search/generation.ts';
-import { segmentForIndex } from '../text/tokenize.ts';
 import type { VectorPoint } from '../vector-store/index.ts';
 
 /** One chunk row ready to write, with its vector. */
-export interface IndexedChunk {
-  id: string;
-  parentId: string | null;
-  layer: ChunkLayer;
-  position: number;
-  heading: string | null;
-  page: number | null;
-  content: string;
-  tokenCount: number;
+export interface IndexedChunk extends ChunkRow {
   vector: Float32Array;
 }
 
@@ -28,12 +19,6 @@ export interface DocumentIndex {
 }
 
 const UPSERT_BATCH = 256;
-
-/** Deletes a document's chunk rows and FTS rows; call inside a write transaction. */
-export function deleteChunkRows(db: Db, documentId: string): void {
-  db.sqlite.prepare('DELETE FROM chunks_fts WHERE document_id = ?').run(documentId);
-  db.sqlite.prepare('DELETE FROM chunks WHERE document_id = ?').run(documentId);
-}
 
 /**
  * Replaces a document's index: its vectors first (old ones deleted by document, new ones
@@ -55,34 +40,12 @@ export async function replaceDocumentIndex(deps: Pick<Deps, 'db' | 'vectors' | '
   for (let i = 0; i < points.length; i += UPSERT_BATCH) await vectors.upsert(points.slice(i, i + UPSERT_BATCH));
 
   // Segmenting is the slow part: done before the write lock is taken.
-  const ftsContent = index.chunks.map((c) => segmentForIndex(c.content));
+  const analysed = analyseChunks(index.chunks);
+  const owner = { userId: index.userId, kbId: index.kbId, documentId: index.documentId };
   const written = writeTransaction(db, () => {
     const exists = db.sqlite.prepare('SELECT 1 FROM documents WHERE id = ?').get(index.documentId);
     if (!exists) return false;
-    deleteChunkRows(db, index.documentId);
-    const insertChunk = db.sqlite.prepare(
-      `INSERT INTO chunks (id, user_id, kb_id, document_id, parent_id, layer, position, heading, page, content, token_count)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    const insertFts = db.sqlite.prepare(
-      'INSERT INTO chunks_fts (content, chunk_id, kb_id, document_id, parent_id, layer) VALUES (?, ?, ?, ?, ?, ?)',
-    );
-    for (const [i, c] of index.chunks.entries()) {
-      insertChunk.run(
-        c.id,
-        index.userId,
-        index.kbId,
-        index.documentId,
-        c.parentId,
-        c.layer,
-        c.position,
-        c.heading,
-        c.page,
-        c.content,
-        c.tokenCount,
-      );
-      insertFts.run(ftsContent[i] ?? '', c.id, index.kbId, index.documentId, c.parentId, c.layer);
-    }
+    writeDocumentChunks(db, owner, index.chunks, analysed);
     const counts = { parent: 0, child: 0 };
     for (const c of index.chunks) if (c.layer !== 'document') counts[c.layer]++;
     db.sqlite

@@ -1,3 +1,4 @@
+import { deleteKbText } from '../db/chunk-index.ts';
 import { writeTransaction } from '../db/index.ts';
 import type { Deps } from '../deps.ts';
 import { purgeKbDocuments } from '../documents/delete.ts';
@@ -11,7 +12,7 @@ export async function deleteKb(deps: Deps, userId: string, kbId: string): Promis
   getKb(deps.db, userId, kbId);
   const removeFiles = await purgeKbDocuments(deps, userId, kbId);
   writeTransaction(deps.db, () => {
-    deps.db.sqlite.prepare('DELETE FROM chunks_fts WHERE kb_id = ?').run(kbId);
+    deleteKbText(deps.db, kbId);
     deleteKbRow(deps.db, userId, kbId);
   });
   await removeFiles();

@@ -1,6 +1,7 @@
+import { termStatistics } from '../db/chunk-index.ts';
 import type { Deps } from '../deps.ts';
 import type { Embedder } from '../embedder/index.ts';
-import { createLocalEmbedder, LOCAL_EMBEDDING_MODEL } from '../embedder/local.ts';
+import { createLocalEmbedder, LOCAL_EMBEDDING_MODELS } from '../embedder/local.ts';
 import { createOneApiEmbedder } from '../embedder/oneapi.ts';
 import { createOneApiSdk } from '../llm/connection.ts';
 import { createLimiter } from '../llm/limiter.ts';
@@ -22,7 +23,9 @@ const previous = new WeakMap<Deps, Map<string, Promise<SearchIndex | undefined>>
 /** Local models are rebuilt from their name; other models through ONEAPI when it is configured. */
 export function defaultResolver(deps: Deps): EmbedderResolver {
   return (model, dimension) => {
-    if (model === LOCAL_EMBEDDING_MODEL) return createLocalEmbedder(dimension);
+    if (LOCAL_EMBEDDING_MODELS.includes(model)) {
+      return createLocalEmbedder({ model, dimension, statistics: (terms) => termStatistics(deps.db, terms) });
+    }
     if (!deps.config.ONEAPI_BASE_URL) return undefined;
     const sdk = createOneApiSdk(deps.config);
     const limiter = createLimiter(deps.config.ONEAPI_CONCURRENCY);

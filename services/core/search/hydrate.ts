@@ -34,7 +34,7 @@ export function hydrate(db: Db, userId: string, kbId: string, hits: HitIds[]): S
       parent: { id: hit.parent.id, content: parentText, score: hit.parent.score },
       children: hit.children.flatMap((c) => {
         const content = text.get(c.id);
-        return content === undefined ? [] : [{ id: c.id, content, score: c.score }];
+        return content === undefined ? [] : [{ id: c.id, content, score: c.score, signals: c.signals }];
       }),
     });
   }

@@ -7,12 +7,29 @@ import { ftsQuery } from '../text/tokenize.ts';
 import { activeIndex } from './active-index.ts';
 import { kbGeneration } from './generation.ts';
 import { hydrate } from './hydrate.ts';
+import { DEFAULT_POLICY } from './policy.ts';
+import { reanalyseStaleText } from './reanalyse.ts';
+import { startReindex } from './reindex.ts';
 import { remoteSearch } from './remote.ts';
 import { retrieveIds } from './retrieve.ts';
 import { type SearchRequest, type SearchResult, searchModes } from './types.ts';
 
 export { invalidateKb } from './generation.ts';
 export { indexReadiness, reindexStatus, startReindex } from './reindex.ts';
+
+/**
+ * Brings the indexes up to this version in the background, at start: full text written by
+ * an older text analysis is re-analysed, and a changed embedding model is re-embedded
+ * (searches keep using the old vectors until the new ones are complete).
+ */
+export async function maintainIndexes(deps: Deps): Promise<void> {
+  try {
+    await reanalyseStaleText(deps);
+  } catch (err) {
+    deps.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'full-text re-analysis failed');
+  }
+  await startReindex(deps);
+}
 
 export const MAX_TOP_K = 50;
 const RESULT_TTL_SECONDS = 600;
@@ -24,7 +41,7 @@ export const searchRequestSchema = z.object({
   query: z.string().trim().min(1, 'must not be empty').max(2000),
   mode: z.enum(searchModes).default('drill-down'),
   topK: z.number().int().min(1).max(MAX_TOP_K).default(5),
-  hybrid: z.boolean().default(false),
+  hybrid: z.boolean().default(true),
 });
 
 function parse(req: SearchRequest): z.infer<typeof searchRequestSchema> {
@@ -63,7 +80,8 @@ export async function searchLocal(deps: Deps, userId: string, req: SearchRequest
   if (cachedResult) return { ...(JSON.parse(cachedResult) as SearchResult), tookMs: took() };
 
   let vector: Float32Array;
-  if (cachedVector) vector = new Float32Array(new Uint8Array(Buffer.from(cachedVector, 'base64')).buffer);
+  if (index.embedder.embedQuery) vector = await index.embedder.embedQuery(query);
+  else if (cachedVector) vector = new Float32Array(new Uint8Array(Buffer.from(cachedVector, 'base64')).buffer);
   else {
     [vector] = await index.embedder.embed([query]);
     deps.cache.set(
@@ -72,7 +90,16 @@ export async function searchLocal(deps: Deps, userId: string, req: SearchRequest
       EMBEDDING_TTL_SECONDS,
     );
   }
-  const ctx = { db: deps.db, store: index.store, userId, kbId, vector, match: ftsQuery(query), hybrid };
+  const ctx = {
+    db: deps.db,
+    store: index.store,
+    userId,
+    kbId,
+    vector,
+    match: ftsQuery(query),
+    hybrid,
+    headingWeight: DEFAULT_POLICY.headingWeight,
+  };
   const hits = hydrate(deps.db, userId, kbId, await retrieveIds(ctx, mode, topK));
   const result: SearchResult = { mode, query, tookMs: 0, hits };
   deps.cache.set(resultKey, JSON.stringify(result), RESULT_TTL_SECONDS);

@@ -15,7 +15,7 @@ const DOCS = [
 
 /** A second model: another name and dimension, whose embedding waits until `open()`. */
 function gatedEmbedder(): Embedder & { open(): void; calls: number } {
-  const inner = createLocalEmbedder(48);
+  const inner = createLocalEmbedder({ dimension: 48 });
   let release: () => void = () => {};
   const gate = new Promise<void>((resolve) => {
     release = resolve;
@@ -92,7 +92,7 @@ describe('changing the embedding model', () => {
     const chunkCount = (first.db.sqlite.prepare('SELECT count(*) AS n FROM chunks').get() as { n: number }).n;
 
     second = await createTestDeps({ DATA_DIR: first.dataDir });
-    second.embedder = createLocalEmbedder(64);
+    second.embedder = createLocalEmbedder({ dimension: 64 });
     second.vectors = createSqliteVectorStore(second.db.sqlite, { model: LOCAL_EMBEDDING_MODEL, dimension: 64 });
     expect(await startReindex(second)).toBe(true);
     expect(reindexStatus(second)).toEqual([

@@ -1,6 +1,7 @@
 import type { ChunkLayer } from '../db/schema.ts';
 import type { Deps, ReadinessCheck } from '../deps.ts';
 import type { Embedder } from '../embedder/index.ts';
+import { embeddingText } from '../ingest/embedding-text.ts';
 import type { VectorStore } from '../vector-store/index.ts';
 
 /** A build whose heartbeat is older than this is taken over by another process. */
@@ -88,7 +89,7 @@ async function reindex(deps: Deps, embedder: Embedder, store: VectorStore): Prom
   const log = deps.logger.child({ component: 'reindex', from: active?.model, to: embedder.model });
   log.info({ total }, 're-embedding every chunk for a new embedding model');
   const page = sqlite.prepare(
-    `SELECT rowid, id, user_id, kb_id, document_id, parent_id, layer, content FROM chunks WHERE rowid > ? ORDER BY rowid LIMIT ?`,
+    `SELECT rowid, id, user_id, kb_id, document_id, parent_id, layer, heading, content FROM chunks WHERE rowid > ? ORDER BY rowid LIMIT ?`,
   );
   const beat = sqlite.prepare(`UPDATE embedding_indexes SET progress = ?, updated_at = ? WHERE model = ?`);
   let after = 0;
@@ -96,7 +97,7 @@ async function reindex(deps: Deps, embedder: Embedder, store: VectorStore): Prom
   for (;;) {
     const rows = page.all(after, BATCH) as ChunkRow[];
     if (rows.length === 0) break;
-    const vectors = await embedder.embed(rows.map((r) => r.content));
+    const vectors = await embedder.embed(rows.map(embeddingText));
     await store.upsert(
       rows.map((r, i) => ({
         id: r.id,
@@ -133,6 +134,7 @@ interface ChunkRow {
   document_id: string;
   parent_id: string | null;
   layer: ChunkLayer;
+  heading: string | null;
   content: string;
 }
 

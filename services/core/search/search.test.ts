@@ -65,7 +65,7 @@ describe('search', () => {
     expect(hits[0].children[0].score).toBeGreaterThan(0);
   });
 
-  it('relaxed falls back to flat when the document layer is empty', async () => {
+  it('drills down through sections and passages when a document has no summary', async () => {
     await deps.vectors.deleteByDocument(userId, bees.id);
     const other = insertUser(deps);
     const kb2 = createKb(deps.db, other, { title: 'no summaries' }).id;
@@ -76,9 +76,12 @@ describe('search', () => {
     deps.db.sqlite.prepare('DELETE FROM chunks WHERE id = ?').run(summary.id);
     await deps.vectors.deleteByDocument(other, doc.id);
     await writeDocumentVectorsWithoutSummary(deps, other, kb2, doc);
-    expect((await search(deps, other, { kbId: kb2, query: 'varroa mites', mode: 'drill-down' })).hits).toEqual([]);
-    const relaxed = await search(deps, other, { kbId: kb2, query: 'varroa mites', mode: 'drill-down-relaxed' });
-    expect(relaxed.hits[0].children[0].content).toContain('Varroa');
+    for (const hybrid of [true, false]) {
+      for (const mode of ['drill-down', 'drill-down-relaxed'] as const) {
+        const { hits } = await search(deps, other, { kbId: kb2, query: 'varroa mites', mode, hybrid });
+        expect(hits[0].children[0].content).toContain('Varroa');
+      }
+    }
   });
 
   it.each([

@@ -15,11 +15,23 @@ export interface ScoredChunk {
   score: number;
 }
 
+/** Why a passage was chosen: its BM25 and vector scores (when either found it) and what its section and document added. */
+export interface PassageSignals {
+  text?: number;
+  vector?: number;
+  section: number;
+  document: number;
+}
+
+export interface ScoredPassage extends ScoredChunk {
+  signals?: PassageSignals;
+}
+
 /** One hit of the public contract: a document, the parent section inside it, its best passages. */
 export interface SearchHit {
   document: { id: string; fileName: string; summary: string; score: number };
   parent: ScoredChunk;
-  children: ScoredChunk[];
+  children: ScoredPassage[];
 }
 
 export interface SearchResult {

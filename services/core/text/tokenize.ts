@@ -1,5 +1,6 @@
 import { Jieba } from '@node-rs/jieba';
 import { dict } from '@node-rs/jieba/dict.js';
+import { stemmer } from 'stemmer';
 
 let jieba: Jieba | undefined;
 /** The dictionary is ~5 MB: load it on first use, once per process. */
@@ -40,17 +41,30 @@ export function segment(text: string, opts: { dropStopwords?: boolean; forSearch
   return words;
 }
 
-/** Text prepared for the FTS5 index: words separated by single spaces. */
+const LATIN_WORD = /^[a-z]+$/;
+
+/**
+ * The terms retrieval matches on, for passages and queries alike: long Chinese words also as
+ * the shorter words inside them (jieba's search mode, so "代理" finds "代理服务器"), English
+ * words by their Porter stem (so "configuring" finds "configure"), numbers and codes as they are.
+ */
+export function analyze(text: string, opts: { dropStopwords?: boolean } = {}): string[] {
+  return segment(text, { forSearch: true, dropStopwords: opts.dropStopwords }).map((w) =>
+    LATIN_WORD.test(w) ? stemmer(w) : w,
+  );
+}
+
+/** Text prepared for the FTS5 index: its `analyze` terms separated by single spaces. */
 export function segmentForIndex(text: string): string {
-  return segment(text).join(' ');
+  return analyze(text).join(' ');
 }
 
 /**
- * An FTS5 MATCH expression that ORs the query's words, each quoted so user input
+ * An FTS5 MATCH expression that ORs the query's terms, each quoted so user input
  * can never be read as FTS syntax. Returns null when nothing searchable is left.
  */
 export function ftsQuery(text: string): string | null {
-  const words = [...new Set(segment(text, { dropStopwords: true, forSearch: true }))];
+  const words = [...new Set(analyze(text, { dropStopwords: true }))];
   if (words.length === 0) return null;
   return words.map((w) => `"${w.replaceAll('"', '""')}"`).join(' OR ');
 }

@@ -4,6 +4,9 @@ import type { Block, ParsedDocument } from './types.ts';
 
 const NOISE =
   'script, style, noscript, template, nav, header, footer, aside, form, iframe, svg, button, select, canvas';
+/** Tables of contents and page navigation of common documentation generators (DocBook, Sphinx, MediaWiki). */
+const NAVIGATION =
+  '.toc, #toc, .navheader, .navfooter, .breadcrumb, .breadcrumbs, .sphinxsidebar, .related, .mw-editsection, [role="navigation"]';
 const BLOCK_TAGS = new Set(
   'p div section article main li ul ol dl dt dd pre blockquote table tr br hr figure figcaption address details summary'.split(
     ' ',
@@ -44,11 +47,17 @@ function collect($: Api, root: Node, blocks: Block[]): void {
     if (isBlock) flush();
     if (tag === 'pre') {
       buffer += $(node).text();
+    } else if (tag === 'tr') {
+      // A table row is one line, its cells separated as in a Markdown table, so no chunk cuts it.
+      const cells = $(node)
+        .children('td, th')
+        .toArray()
+        .map((cell) => $(cell).text().replace(/\s+/g, ' ').trim())
+        .filter(Boolean);
+      buffer += cells.join(' | ');
     } else {
       for (const child of $(node).contents().toArray()) walk(child);
     }
-    // Table cells stay on their row's line, separated as in a Markdown table.
-    if (tag === 'td' || tag === 'th') buffer += ' | ';
     if (isBlock) flush();
   };
   walk(root);
@@ -60,6 +69,7 @@ export function htmlToDocument(html: string): ParsedDocument {
   const $ = cheerio.load(html);
   const pageTitle = $('title').first().text().trim();
   $(NOISE).remove();
+  $(NAVIGATION).remove();
   const main = $('main, article, [role="main"]').first();
   const body = $('body');
   const roots: Node[] = main.length > 0 ? main.toArray() : body.length > 0 ? body.toArray() : $.root().toArray();

@@ -1,0 +1,103 @@
+import type { Db } from '../db/index.ts';
+import type { ChunkLayer } from '../db/schema.ts';
+import { searchText, type TextHit } from '../db/text-search.ts';
+import type { VectorHit, VectorStore } from '../vector-store/index.ts';
+
+/** Everything one retrieval needs: where to look and the query in both forms. */
+export interface LayerContext {
+  db: Db;
+  store: VectorStore;
+  userId: string;
+  kbId: string;
+  vector: Float32Array;
+  /** `ftsQuery()` of the text; null when it has no searchable words. */
+  match: string | null;
+  /** Full-text ranking on (BM25 fused with vectors) or off (vectors alone). */
+  hybrid: boolean;
+  /** BM25 weight of heading words against body words (the policy's). */
+  headingWeight: number;
+}
+
+/** What was seen of one chunk: its raw scores and the fused score of its layer (0 to 1). */
+export interface Scored {
+  id: string;
+  documentId: string;
+  parentId: string | null;
+  /** Fused relevance within its layer for this query, 1 for the layer's best. */
+  score: number;
+  /** BM25 relevance (higher is better) when the full-text search found it. */
+  text?: number;
+  /** Cosine similarity when the vector search found it. */
+  vector?: number;
+}
+
+export interface Narrowing {
+  documentIds?: string[];
+  parentIds?: string[];
+}
+
+/** How much each ranking counts when a layer's two rankings are fused. */
+export interface FusionWeights {
+  text: number;
+  vector: number;
+}
+
+/**
+ * Fuses a layer's BM25 and vector rankings: each score is divided by the best of its list (so
+ * both run 0 to 1 whatever their scale), weighted and summed, then divided again by the best
+ * fused score. A chunk only one list found gets nothing from the other. Unlike rank fusion
+ * this keeps the margins: a passage far ahead on BM25 stays far ahead.
+ */
+export function fuseLayer(text: TextHit[], vector: VectorHit[], weights: FusionWeights): Scored[] {
+  const out = new Map<string, Scored>();
+  const add = (hits: Array<TextHit | VectorHit>, kind: 'text' | 'vector') => {
+    const best = hits.reduce((m, h) => Math.max(m, h.score), 0);
+    if (!(best > 0)) return;
+    for (const h of hits) {
+      const seen = out.get(h.id) ?? { id: h.id, documentId: h.documentId, parentId: h.parentId, score: 0 };
+      seen[kind] = h.score;
+      seen.score += (weights[kind] * Math.max(0, h.score)) / best;
+      out.set(h.id, seen);
+    }
+  };
+  add(text, 'text');
+  add(vector, 'vector');
+  const list = [...out.values()];
+  const top = list.reduce((m, s) => Math.max(m, s.score), 0);
+  if (top > 0) for (const s of list) s.score /= top;
+  return list.sort((a, b) => b.score - a.score);
+}
+
+/** Which chunks of a layer each ranking looks at, and how many it returns (0: that ranking is skipped). */
+export interface LayerQuery {
+  text: { limit: number; within?: Narrowing };
+  vector: { limit: number; within?: Narrowing };
+}
+
+/**
+ * One layer's chunks ranked by both BM25 and vectors, fused. Each ranking has its own scope:
+ * full text is cheap across the whole KB, vectors may be narrowed to where the other layers
+ * point. Full text is skipped without `hybrid` or without searchable words.
+ */
+export async function rankLayer(
+  ctx: LayerContext,
+  layer: ChunkLayer,
+  q: LayerQuery,
+  weights: FusionWeights,
+): Promise<Scored[]> {
+  const scope = { userId: ctx.userId, kbId: ctx.kbId, layer };
+  const byVector =
+    q.vector.limit > 0 ? await ctx.store.search(ctx.vector, { ...scope, ...q.vector.within }, q.vector.limit) : [];
+  const byText =
+    ctx.hybrid && ctx.match && q.text.limit > 0
+      ? searchText(ctx.db, {
+          kbId: ctx.kbId,
+          layer,
+          match: ctx.match,
+          ...q.text.within,
+          limit: q.text.limit,
+          headingWeight: ctx.headingWeight,
+        })
+      : [];
+  return fuseLayer(byText, byVector, weights);
+}
