@@ -30,6 +30,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ SEARCH_URL: 'http://search:3200' })).toThrow(/INTERNAL_TOKEN/);
   });
 
+  it('takes RERANK_MODEL only with a gateway to rerank through', () => {
+    expect(loadConfig({}).RERANK_MODEL).toBeUndefined();
+    expect(() => loadConfig({ RERANK_MODEL: 'bge-reranker-v2-m3' })).toThrow(/RERANK_MODEL: needs ONEAPI_BASE_URL/);
+    const config = loadConfig({ RERANK_MODEL: ' bge-reranker-v2-m3 ', ONEAPI_BASE_URL: 'http://oneapi:3000' });
+    expect(config.RERANK_MODEL).toBe('bge-reranker-v2-m3');
+  });
+
   it('treats empty strings as unset, as compose files often pass them', () => {
     const config = loadConfig({ REDIS_URL: '', QDRANT_URL: ' ', ONEAPI_BASE_URL: '' });
     expect(config.REDIS_URL).toBeUndefined();

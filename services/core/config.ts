@@ -33,6 +33,7 @@ export const configSchema = z
     EMBEDDING_MODEL: z.string().min(1).default('text-embedding-3-small'),
     CHAT_MODEL: z.string().min(1).default('gpt-4o-mini'),
     SUMMARY_MODEL: optionalString,
+    RERANK_MODEL: optionalString,
     EMBEDDING_DIMENSION: optionalString.pipe(z.coerce.number<string | undefined>().int().min(1).max(8192).optional()),
     ONEAPI_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(60_000),
     ONEAPI_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
@@ -51,6 +52,13 @@ export const configSchema = z
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required when NODE_ENV=production' });
+    }
+    if (env.RERANK_MODEL && !env.ONEAPI_BASE_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['RERANK_MODEL'],
+        message: 'needs ONEAPI_BASE_URL, the gateway that reranks',
+      });
     }
     if (env.SEARCH_URL && !env.INTERNAL_TOKEN) {
       ctx.addIssue({ code: 'custom', path: ['INTERNAL_TOKEN'], message: 'is required when SEARCH_URL is set' });

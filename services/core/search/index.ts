@@ -8,6 +8,7 @@ import { activeIndex } from './active-index.ts';
 import { kbGeneration } from './generation.ts';
 import { hydrate } from './hydrate.ts';
 import { remoteSearch } from './remote.ts';
+import { planRerank } from './rerank.ts';
 import { retrieveIds } from './retrieve.ts';
 import { type SearchRequest, type SearchResult, searchModes } from './types.ts';
 
@@ -56,7 +57,9 @@ export async function searchLocal(deps: Deps, userId: string, req: SearchRequest
   getKb(deps.db, userId, kbId);
   const index = await activeIndex(deps);
   const model = `${index.embedder.model}:${index.store.dimension}`;
-  const resultKey = `cos:res:${kbId}:${kbGeneration(deps, kbId)}:${hash(`${model}|${mode}|${topK}|${hybrid}|${query}`)}`;
+  const rerank = planRerank(deps.reranker, topK);
+  const variant = `${model}|${mode}|${topK}|${hybrid}|${rerank.key}|${query}`;
+  const resultKey = `cos:res:${kbId}:${kbGeneration(deps, kbId)}:${hash(variant)}`;
   const embeddingKey = `cos:emb:${hash(`${model}|${query}`)}`;
   const [cachedResult, cachedVector] = await deps.cache.getMany([resultKey, embeddingKey]);
   const took = () => Math.round((performance.now() - started) * 100) / 100;
@@ -73,8 +76,9 @@ export async function searchLocal(deps: Deps, userId: string, req: SearchRequest
     );
   }
   const ctx = { db: deps.db, store: index.store, userId, kbId, vector, match: ftsQuery(query), hybrid };
-  const hits = hydrate(deps.db, userId, kbId, await retrieveIds(ctx, mode, topK));
+  const retrieved = hydrate(deps.db, userId, kbId, await retrieveIds(ctx, mode, rerank.pool));
+  const { hits, cacheable } = await rerank.apply(query, retrieved);
   const result: SearchResult = { mode, query, tookMs: 0, hits };
-  deps.cache.set(resultKey, JSON.stringify(result), RESULT_TTL_SECONDS);
+  if (cacheable) deps.cache.set(resultKey, JSON.stringify(result), RESULT_TTL_SECONDS);
   return { ...result, tookMs: took() };
 }

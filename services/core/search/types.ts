@@ -13,6 +13,10 @@ export interface ScoredChunk {
   id: string;
   content: string;
   score: number;
+  /** Set when a reranker (RERANK_MODEL) scored the passage: `score` is then the reranker's. */
+  reranked?: true;
+  /** With `reranked`: the retrieval score the reranker's replaced. */
+  retrievalScore?: number;
 }
 
 /** One hit of the public contract: a document, the parent section inside it, its best passages. */
