@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createApp as createConsole } from '../../services/admin/app.tsx';
 import type { ScoredChunk, SearchHit } from '../../services/core/search/types.ts';
 import { overlapScore } from '../../services/mock-oneapi/rerank.ts';
 import { startGateway } from '../chat/live.ts';
@@ -95,6 +96,19 @@ describe('search with RERANK_MODEL', () => {
 
     await search(query, { mode: 'flat', topK: 2 });
     expect(mock.requests('/rerank')).toHaveLength(1);
+  });
+
+  it('labels reranked scores in the console search', async () => {
+    const page = await createConsole(deps).request(
+      `http://console.test/kbs/${kbId}/search?q=oxalic+acid&mode=flat&topK=1`,
+      {
+        headers: { cookie: `cos_session=${user.token}` },
+      },
+    );
+    const html = await page.text();
+    expect(page.status).toBe(200);
+    expect(html).toContain('Treat for varroa mites with oxalic acid');
+    expect(html).toMatch(/rerank score \d\.\d{3}/);
   });
 
   it('reranks inside the drilled-down section too', async () => {

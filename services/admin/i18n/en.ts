@@ -103,6 +103,7 @@ export const en = {
   hitSection: 'Section',
   hitPassages: 'Passages',
   score: 'score',
+  rerankScore: 'rerank score',
   searchUnavailable: 'Search is not available on this server yet.',
 
   chatTitle: 'Chat',

@@ -105,6 +105,7 @@ export const zh: Dict = {
   hitSection: '章节',
   hitPassages: '段落',
   score: '得分',
+  rerankScore: '重排得分',
   searchUnavailable: '本服务器暂不支持检索。',
 
   chatTitle: '对话',
