@@ -26,6 +26,16 @@ describe('loadConfig', () => {
     expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).JWT_SECRET).toHaveLength(32);
   });
 
+  it('lets anyone sign up in development and only invited people in production, unless SIGNUP says otherwise', () => {
+    const secret = { JWT_SECRET: 'x'.repeat(32) };
+    expect(loadConfig({}).SIGNUP).toBe('open');
+    expect(loadConfig({ NODE_ENV: 'production', ...secret }).SIGNUP).toBe('invite');
+    expect(loadConfig({ NODE_ENV: 'production', SIGNUP: 'open', ...secret }).SIGNUP).toBe('open');
+    expect(loadConfig({ SIGNUP: 'closed' }).SIGNUP).toBe('closed');
+    expect(loadConfig({ NODE_ENV: 'production', SIGNUP: '', ...secret }).SIGNUP).toBe('invite');
+    expect(() => loadConfig({ SIGNUP: 'everyone' })).toThrow(/SIGNUP/);
+  });
+
   it('requires INTERNAL_TOKEN when the gateway calls a separate search service', () => {
     expect(() => loadConfig({ SEARCH_URL: 'http://search:3200' })).toThrow(/INTERNAL_TOKEN/);
   });

@@ -7,6 +7,10 @@ const optionalString = z
 
 const optionalUrl = optionalString.pipe(z.url().optional());
 
+/** Who may create an account: anyone, holders of an admin's invitation, or nobody (the first account always). */
+export const signupPolicies = ['open', 'invite', 'closed'] as const;
+export type SignupPolicy = (typeof signupPolicies)[number];
+
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
 /** Every environment variable Context OS reads, validated once at start. */
@@ -48,6 +52,7 @@ export const configSchema = z
       .default('false')
       .transform((v) => v === 'true' || v === '1'),
     INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
+    SIGNUP: optionalString.pipe(z.enum(signupPolicies).optional()),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
@@ -70,6 +75,8 @@ export type RawConfig = z.infer<typeof configSchema>;
 /** Parsed configuration with derived paths filled in. */
 export type Config = RawConfig & {
   FILES_DIR: string;
+  /** `open` in development, `invite` under NODE_ENV=production, unless SIGNUP says otherwise. */
+  SIGNUP: SignupPolicy;
   BACKUP_DIR: string;
   SUMMARY_MODEL: string;
   /** True when an OpenAI-compatible gateway is configured. */
@@ -93,6 +100,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     ...raw,
     FILES_DIR: raw.FILES_DIR ?? `${raw.DATA_DIR}/files`,
+    SIGNUP: raw.SIGNUP ?? (raw.NODE_ENV === 'production' ? 'invite' : 'open'),
     BACKUP_DIR: raw.BACKUP_DIR ?? `${raw.DATA_DIR}/backups`,
     SUMMARY_MODEL: raw.SUMMARY_MODEL ?? raw.CHAT_MODEL,
     oneapiEnabled: Boolean(raw.ONEAPI_BASE_URL),

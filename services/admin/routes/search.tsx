@@ -135,11 +135,11 @@ function SearchFormView({ c, kbId, form }: { c: AdminContext; kbId: string; form
 export function searchPages(deps: Deps) {
   return new Hono<AdminEnv>().get('/kbs/:kbId/search', async (c) => {
     const t = c.get('t');
-    const userId = c.get('user').id;
-    const kb = getKb(deps.db, userId, c.req.param('kbId'));
+    const who = c.get('principal');
+    const kb = getKb(deps.db, who, c.req.param('kbId'));
     const form = querySchema.parse(c.req.query());
     const result = form.q
-      ? await search(deps, userId, {
+      ? await search(deps, who, {
           kbId: kb.id,
           query: form.q,
           mode: form.mode,

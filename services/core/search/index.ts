@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { kbAccess, type Principal } from '../access/index.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
-import { getKb } from '../kbs/index.ts';
 import { ftsQuery } from '../text/tokenize.ts';
 import { activeIndex } from './active-index.ts';
 import { kbGeneration } from './generation.ts';
@@ -38,23 +38,28 @@ function parse(req: SearchRequest): z.infer<typeof searchRequestSchema> {
 const hash = (s: string) => createHash('sha256').update(s).digest('base64url').slice(0, 32);
 
 /**
- * Searches one of the user's KBs: through the search service when SEARCH_URL is set,
- * in this process otherwise. Another user's KB is a 404; bad input a 400; a search
- * service that does not answer a 503 `search_unavailable`.
+ * Searches a KB the caller may read: through the search service when SEARCH_URL is set,
+ * in this process otherwise. A KB the caller is not a member of (or their key cannot reach)
+ * is a 404; bad input a 400; a search service that does not answer a 503 `search_unavailable`.
  */
-export async function search(deps: Deps, userId: string, req: SearchRequest): Promise<SearchResult> {
-  if (deps.config.SEARCH_URL) return remoteSearch(deps.config, userId, parse(req));
-  return searchLocal(deps, userId, req);
+export async function search(deps: Deps, who: Principal, req: SearchRequest): Promise<SearchResult> {
+  if (!deps.config.SEARCH_URL) return searchLocal(deps, who, req);
+  const parsed = parse(req);
+  // The key's limits are known here only; the search service checks the membership again.
+  kbAccess(deps.db, who, parsed.kbId, 'read');
+  return remoteSearch(deps.config, who.userId, parsed);
 }
 
 /**
  * Searches in this process. Query embeddings and results are cached; a result is keyed by
  * the KB's content generation, so it dies with any change to the KB's documents.
  */
-export async function searchLocal(deps: Deps, userId: string, req: SearchRequest): Promise<SearchResult> {
+export async function searchLocal(deps: Deps, who: Principal, req: SearchRequest): Promise<SearchResult> {
   const started = performance.now();
   const { kbId, query, mode, topK, hybrid } = parse(req);
-  getKb(deps.db, userId, kbId);
+  // Checked before the cache: a removed member's next search is refused, cached results included.
+  // The KB's vectors and chunks live under its creator's id, whoever the member searching is.
+  const { userId } = kbAccess(deps.db, who, kbId, 'read');
   const index = await activeIndex(deps);
   const model = `${index.embedder.model}:${index.store.dimension}`;
   const rerank = planRerank(deps.reranker, topK);
