@@ -22,7 +22,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'cos-bench-ingest-'));
 const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
 const deps = await buildDeps(config, { logger: createLogger({ level: 'silent' }) });
 try {
-  const user = await registerUser(deps.db, { email: 'bench@example.com', password: 'bench password 123' });
+  const user = await registerUser(deps.db, { email: 'bench@example.com', password: 'bench password 123' }, 'open');
   const kb = createKb(deps.db, user.id, { title: 'Bench' });
   const corpus = generateCorpus(NOTES, HANDBOOK_BYTES);
   const totalBytes = corpus.reduce((n, d) => n + Buffer.byteLength(d.content), 0);
@@ -31,10 +31,13 @@ try {
   let handbookChildren = 0;
   const started = performance.now();
   for (const doc of corpus) {
-    const created = await createDocument(deps, user.id, kb.id, { fileName: doc.name, bytes: Buffer.from(doc.content) });
+    const created = await createDocument(deps, { userId: user.id }, kb.id, {
+      fileName: doc.name,
+      bytes: Buffer.from(doc.content),
+    });
     const t0 = performance.now();
     await processDocument(deps, created.id);
-    const done = getDocument(deps.db, user.id, created.id);
+    const done = getDocument(deps.db, { userId: user.id }, created.id);
     if (done.status !== 'completed') throw new Error(`${doc.name} ended ${done.status}: ${done.error}`);
     children += done.childCount;
     if (doc.name === 'handbook.md') {

@@ -78,17 +78,18 @@ export async function buildEvalKb(files: CorpusFile[]): Promise<EvalKb> {
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
-    const user = await registerUser(deps.db, { email: 'eval@example.com', password: 'evaluation password' });
+    const user = await registerUser(deps.db, { email: 'eval@example.com', password: 'evaluation password' }, 'open');
+    const who = { userId: user.id };
     const kb = createKb(deps.db, user.id, { title: 'Evaluation corpus' });
     const stats: CorpusStats = { documents: 0, parents: 0, children: 0, ingestSeconds: 0 };
     const started = performance.now();
     for (const file of files) {
-      const created = await createDocument(deps, user.id, kb.id, {
+      const created = await createDocument(deps, who, kb.id, {
         fileName: file.fileName,
         bytes: readFileSync(file.path),
       });
       await processDocument(deps, created.id);
-      const done = getDocument(deps.db, user.id, created.id);
+      const done = getDocument(deps.db, who, created.id);
       if (done.status !== 'completed') throw new Error(`${file.fileName} ended ${done.status}: ${done.error}`);
       stats.documents++;
       stats.parents += done.parentCount;
@@ -109,7 +110,8 @@ export async function buildEvalKb(files: CorpusFile[]): Promise<EvalKb> {
  * `segment` cuts them with stopwords dropped. Built once per KB.
  */
 export function bm25Passages(kb: EvalKb, query: string, topK: number): Passage[] {
-  const index = (kb.bm25 ??= buildBm25(childChunks(kb)));
+  kb.bm25 ??= buildBm25(childChunks(kb));
+  const index = kb.bm25;
   const words = [...new Set(segment(query, { dropStopwords: true }))];
   const scores = new Map<number, number>();
   for (const w of words) {
@@ -144,9 +146,9 @@ function buildBm25(docs: Passage[]): Bm25Index {
     const tf = new Map<string, number>();
     for (const w of words) tf.set(w, (tf.get(w) ?? 0) + 1);
     for (const [w, n] of tf) {
-      let list = postings.get(w);
-      if (!list) postings.set(w, (list = []));
+      const list = postings.get(w) ?? [];
       list.push([i, n]);
+      postings.set(w, list);
     }
     return words.length;
   });

@@ -13,7 +13,7 @@ function searchSystem(mode: SearchMode, hybrid: boolean): EvalSystem {
   return {
     name: hybrid ? `${mode} + hybrid` : mode,
     async passages(kb, query, topK) {
-      const { hits } = await search(kb.deps, kb.userId, { kbId: kb.kbId, query, mode, topK, hybrid });
+      const { hits } = await search(kb.deps, { userId: kb.userId }, { kbId: kb.kbId, query, mode, topK, hybrid });
       return hits.flatMap((h) =>
         h.children.map((c) => ({ id: c.id, content: c.content, fileName: h.document.fileName })),
       );

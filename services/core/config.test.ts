@@ -26,8 +26,25 @@ describe('loadConfig', () => {
     expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).JWT_SECRET).toHaveLength(32);
   });
 
+  it('lets anyone sign up in development and only invited people in production, unless SIGNUP says otherwise', () => {
+    const secret = { JWT_SECRET: 'x'.repeat(32) };
+    expect(loadConfig({}).SIGNUP).toBe('open');
+    expect(loadConfig({ NODE_ENV: 'production', ...secret }).SIGNUP).toBe('invite');
+    expect(loadConfig({ NODE_ENV: 'production', SIGNUP: 'open', ...secret }).SIGNUP).toBe('open');
+    expect(loadConfig({ SIGNUP: 'closed' }).SIGNUP).toBe('closed');
+    expect(loadConfig({ NODE_ENV: 'production', SIGNUP: '', ...secret }).SIGNUP).toBe('invite');
+    expect(() => loadConfig({ SIGNUP: 'everyone' })).toThrow(/SIGNUP/);
+  });
+
   it('requires INTERNAL_TOKEN when the gateway calls a separate search service', () => {
     expect(() => loadConfig({ SEARCH_URL: 'http://search:3200' })).toThrow(/INTERNAL_TOKEN/);
+  });
+
+  it('takes RERANK_MODEL only with a gateway to rerank through', () => {
+    expect(loadConfig({}).RERANK_MODEL).toBeUndefined();
+    expect(() => loadConfig({ RERANK_MODEL: 'bge-reranker-v2-m3' })).toThrow(/RERANK_MODEL: needs ONEAPI_BASE_URL/);
+    const config = loadConfig({ RERANK_MODEL: ' bge-reranker-v2-m3 ', ONEAPI_BASE_URL: 'http://oneapi:3000' });
+    expect(config.RERANK_MODEL).toBe('bge-reranker-v2-m3');
   });
 
   it('treats empty strings as unset, as compose files often pass them', () => {

@@ -7,6 +7,10 @@ const optionalString = z
 
 const optionalUrl = optionalString.pipe(z.url().optional());
 
+/** Who may create an account: anyone, holders of an admin's invitation, or nobody (the first account always). */
+export const signupPolicies = ['open', 'invite', 'closed'] as const;
+export type SignupPolicy = (typeof signupPolicies)[number];
+
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
 /** Every environment variable Context OS reads, validated once at start. */
@@ -33,6 +37,7 @@ export const configSchema = z
     EMBEDDING_MODEL: z.string().min(1).default('text-embedding-3-small'),
     CHAT_MODEL: z.string().min(1).default('gpt-4o-mini'),
     SUMMARY_MODEL: optionalString,
+    RERANK_MODEL: optionalString,
     EMBEDDING_DIMENSION: optionalString.pipe(z.coerce.number<string | undefined>().int().min(1).max(8192).optional()),
     ONEAPI_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(60_000),
     ONEAPI_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
@@ -47,10 +52,18 @@ export const configSchema = z
       .default('false')
       .transform((v) => v === 'true' || v === '1'),
     INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
+    SIGNUP: optionalString.pipe(z.enum(signupPolicies).optional()),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required when NODE_ENV=production' });
+    }
+    if (env.RERANK_MODEL && !env.ONEAPI_BASE_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['RERANK_MODEL'],
+        message: 'needs ONEAPI_BASE_URL, the gateway that reranks',
+      });
     }
     if (env.SEARCH_URL && !env.INTERNAL_TOKEN) {
       ctx.addIssue({ code: 'custom', path: ['INTERNAL_TOKEN'], message: 'is required when SEARCH_URL is set' });
@@ -62,6 +75,8 @@ export type RawConfig = z.infer<typeof configSchema>;
 /** Parsed configuration with derived paths filled in. */
 export type Config = RawConfig & {
   FILES_DIR: string;
+  /** `open` in development, `invite` under NODE_ENV=production, unless SIGNUP says otherwise. */
+  SIGNUP: SignupPolicy;
   BACKUP_DIR: string;
   SUMMARY_MODEL: string;
   /** True when an OpenAI-compatible gateway is configured. */
@@ -85,6 +100,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     ...raw,
     FILES_DIR: raw.FILES_DIR ?? `${raw.DATA_DIR}/files`,
+    SIGNUP: raw.SIGNUP ?? (raw.NODE_ENV === 'production' ? 'invite' : 'open'),
     BACKUP_DIR: raw.BACKUP_DIR ?? `${raw.DATA_DIR}/backups`,
     SUMMARY_MODEL: raw.SUMMARY_MODEL ?? raw.CHAT_MODEL,
     oneapiEnabled: Boolean(raw.ONEAPI_BASE_URL),

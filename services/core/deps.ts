@@ -13,6 +13,7 @@ import type { ChatClient } from './llm/index.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createIngestQueue } from './queue/create.ts';
 import type { IngestQueue } from './queue/index.ts';
+import type { Reranker } from './reranker/index.ts';
 import type { FileStorage } from './storage/index.ts';
 import { createLocalStorage } from './storage/local.ts';
 import { buildVectorStore } from './vector-store/build.ts';
@@ -37,6 +38,8 @@ export interface Deps {
   chat?: ChatClient;
   /** Turns text into vectors: ONEAPI when configured, else the built-in local embedder. */
   embedder: Embedder;
+  /** Reorders the top passages of a search; undefined unless RERANK_MODEL is set. */
+  reranker?: Reranker;
   /** Vectors of `embedder`'s model: Qdrant when QDRANT_URL is set, else sqlite-vec in the SQLite file. */
   vectors: VectorStore;
   /** Query embeddings and search results: in-process LRU, plus Redis when REDIS_URL is set. */
@@ -104,6 +107,7 @@ export async function buildDeps(config: Config, opts: BuildOptions = {}): Promis
     readiness,
     chat: llm.chat,
     embedder,
+    reranker: llm.reranker,
     vectors,
     cache,
     queue,

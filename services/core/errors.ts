@@ -11,6 +11,10 @@ export type ErrorCode =
   | 'not_found'
   | 'conflict'
   | 'email_taken'
+  | 'signup_closed'
+  | 'invitation_invalid'
+  | 'reset_link_invalid'
+  | 'wrong_password'
   | 'payload_too_large'
   | 'unsupported_type'
   | 'rate_limited'
@@ -35,3 +39,5 @@ export class AppError extends Error {
 }
 
 export const notFound = (what: string) => new AppError('not_found', `${what} not found`, 404);
+
+export const forbidden = (message: string) => new AppError('forbidden', message, 403);

@@ -1,9 +1,10 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { sign, verify } from 'hono/jwt';
+import { isRestrictedKey } from '../core/access/index.ts';
 import { userForApiKey } from '../core/auth/api-keys.ts';
 import { isTokenRevoked, newTokenId, revokeToken } from '../core/auth/sessions.ts';
-import { findUser, type PublicUser } from '../core/auth/users.ts';
+import { type PublicUser, sessionUser } from '../core/auth/users.ts';
 import type { Db } from '../core/db/index.ts';
 import { AppError } from '../core/errors.ts';
 import type { AppEnv } from './env.ts';
@@ -16,10 +17,22 @@ export interface AuthDeps {
   jwtSecret: string;
 }
 
-/** A signed session token for the user. */
-export function issueToken(secret: string, user: PublicUser): Promise<string> {
+/**
+ * A signed session token for the user, of the account's current token generation (`gen`):
+ * a password change or reset moves the account to the next one and older tokens stop working.
+ */
+export function issueToken(secret: string, user: PublicUser, generation: number): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  return sign({ sub: user.id, role: user.role, jti: newTokenId(), iat: now, exp: now + TOKEN_TTL_S }, secret, 'HS256');
+  return sign(
+    { sub: user.id, role: user.role, jti: newTokenId(), gen: generation, iat: now, exp: now + TOKEN_TTL_S },
+    secret,
+    'HS256',
+  );
+}
+
+/** A session token for a user just authenticated or registered. */
+export function issueSession(deps: AuthDeps, user: PublicUser): Promise<string> {
+  return issueToken(deps.jwtSecret, user, sessionUser(deps.db, user.id)?.generation ?? 0);
 }
 
 const isHttps = (c: Context) =>
@@ -46,16 +59,21 @@ async function verifiedClaims(deps: AuthDeps, token: string) {
       return undefined;
     }
     if (isTokenRevoked(deps.db, payload.jti)) return undefined;
-    return { sub: payload.sub, jti: payload.jti, exp: payload.exp };
+    // Tokens issued before generations existed count as generation 0.
+    const gen = typeof payload.gen === 'number' ? payload.gen : 0;
+    return { sub: payload.sub, jti: payload.jti, exp: payload.exp, gen };
   } catch {
     return undefined;
   }
 }
 
-async function userFromJwt(deps: AuthDeps, token: string): Promise<PublicUser | undefined> {
+/** The enabled user of a token that verifies and belongs to the account's current generation (or is the one kept). */
+async function sessionFromJwt(deps: AuthDeps, token: string): Promise<{ user: PublicUser; jti: string } | undefined> {
   const claims = await verifiedClaims(deps, token);
-  const user = claims && findUser(deps.db, claims.sub);
-  return user && !user.disabled ? user : undefined;
+  const found = claims && sessionUser(deps.db, claims.sub);
+  if (!claims || !found || found.user.disabled) return undefined;
+  if (claims.gen !== found.generation && claims.jti !== found.keptTokenId) return undefined;
+  return { user: found.user, jti: claims.jti };
 }
 
 function presentedToken(c: Context): string | undefined {
@@ -80,23 +98,23 @@ export async function endSession(c: Context, deps: AuthDeps): Promise<void> {
 export function identify(deps: AuthDeps): MiddlewareHandler<AppEnv> {
   return async function identify(c, next) {
     const header = c.req.header('authorization');
-    if (header?.toLowerCase().startsWith('bearer ')) {
-      const token = header.slice(7).trim();
-      const apiKeyUser = userForApiKey(deps.db, token);
-      const user = apiKeyUser ?? (await userFromJwt(deps, token));
-      if (user) {
-        c.set('user', user);
-        c.set('authMethod', apiKeyUser ? 'api_key' : 'jwt');
-      } else {
-        c.set('authFailure', 'Invalid or revoked token');
-      }
-    } else {
-      const cookie = getCookie(c, SESSION_COOKIE);
-      const user = cookie ? await userFromJwt(deps, cookie) : undefined;
-      if (user) {
-        c.set('user', user);
-        c.set('authMethod', 'cookie');
-      }
+    const bearer = header?.toLowerCase().startsWith('bearer ') ? header.slice(7).trim() : undefined;
+    const byKey = bearer ? userForApiKey(deps.db, bearer) : undefined;
+    if (byKey) {
+      c.set('user', byKey.user);
+      c.set('principal', { userId: byKey.user.id, key: byKey.scope });
+      c.set('authMethod', 'api_key');
+      return next();
+    }
+    const token = bearer ?? getCookie(c, SESSION_COOKIE);
+    const session = token ? await sessionFromJwt(deps, token) : undefined;
+    if (session) {
+      c.set('user', session.user);
+      c.set('principal', { userId: session.user.id });
+      c.set('authMethod', bearer ? 'jwt' : 'cookie');
+      c.set('tokenId', session.jti);
+    } else if (bearer !== undefined) {
+      c.set('authFailure', 'Invalid or revoked token');
     }
     await next();
   };
@@ -105,5 +123,18 @@ export function identify(deps: AuthDeps): MiddlewareHandler<AppEnv> {
 /** Refuses anonymous requests with 401. Use after `identify`. */
 export const requireUser: MiddlewareHandler<AppEnv> = async function requireUser(c, next) {
   if (!c.get('user')) throw new AppError('unauthenticated', c.get('authFailure') ?? 'Sign in first', 401);
+  await next();
+};
+
+/** Refuses API keys (403): changing a password needs the person's own session. Use after `requireUser`. */
+export const requireSession: MiddlewareHandler<AppEnv> = async function requireSession(c, next) {
+  if (c.get('authMethod') === 'api_key') throw new AppError('forbidden', 'Sign in with a password for this', 403);
+  await next();
+};
+
+/** Administrators only (403 otherwise), and never through a limited API key. Use after `requireUser`. */
+export const requireAdmin: MiddlewareHandler<AppEnv> = async function requireAdmin(c, next) {
+  if (c.get('user').role !== 'admin') throw new AppError('forbidden', 'Administrators only', 403);
+  if (isRestrictedKey(c.get('principal'))) throw new AppError('forbidden', 'A limited API key cannot do this', 403);
   await next();
 };

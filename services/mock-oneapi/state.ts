@@ -12,6 +12,8 @@ export interface MockState {
   /** When set, `/v1/*` requires `Authorization: Bearer <key>`. */
   key: string | undefined;
   models: string[];
+  /** Models `/v1/rerank` knows; any other is refused as an unknown model. */
+  rerankModels: string[];
   dimension: number;
   requests: RecordedRequest[];
   /** The next N `/v1/*` requests fail with `failStatus`. */
@@ -23,6 +25,8 @@ export interface MockState {
   delayMs: number;
   /** Every `/v1/*` request answers 503. */
   down: boolean;
+  /** False: `/v1/rerank` answers 404, as a gateway without the endpoint does. */
+  rerank: boolean;
   /** Pause between streamed chunks. */
   chunkDelayMs: number;
   /** When set, streamed answers are cut off after this many chunks, without a finish. */
@@ -32,13 +36,15 @@ export interface MockState {
 export interface MockOptions {
   key?: string;
   models?: string[];
+  rerankModels?: string[];
   dimension?: number;
 }
 
 export const DEFAULT_MODELS = ['gpt-4o-mini', 'qwen-plus', 'deepseek-chat', 'text-embedding-3-small'];
+export const DEFAULT_RERANK_MODELS = ['bge-reranker-v2-m3'];
 
 /** No injected failures and no recorded requests: the state at start and after a reset. */
-function cleanSlate(): Omit<MockState, 'key' | 'models' | 'dimension'> {
+function cleanSlate(): Omit<MockState, 'key' | 'models' | 'rerankModels' | 'dimension'> {
   return {
     requests: [],
     failNext: 0,
@@ -46,6 +52,7 @@ function cleanSlate(): Omit<MockState, 'key' | 'models' | 'dimension'> {
     failPath: undefined,
     delayMs: 0,
     down: false,
+    rerank: true,
     chunkDelayMs: 2,
     breakStreamAfter: undefined,
   };
@@ -55,6 +62,7 @@ export function createMockState(opts: MockOptions = {}): MockState {
   return {
     key: opts.key,
     models: opts.models ?? DEFAULT_MODELS,
+    rerankModels: opts.rerankModels ?? DEFAULT_RERANK_MODELS,
     dimension: opts.dimension ?? 64,
     ...cleanSlate(),
   };
@@ -67,6 +75,7 @@ export interface ControlInput {
   failPath?: string;
   delayMs?: number;
   down?: boolean;
+  rerank?: boolean;
   chunkDelayMs?: number;
   breakStreamAfter?: number | null;
   reset?: boolean;
@@ -79,6 +88,7 @@ export function applyControl(state: MockState, input: ControlInput): void {
   if (typeof input.failPath === 'string') state.failPath = input.failPath || undefined;
   if (typeof input.delayMs === 'number') state.delayMs = input.delayMs;
   if (typeof input.down === 'boolean') state.down = input.down;
+  if (typeof input.rerank === 'boolean') state.rerank = input.rerank;
   if (typeof input.chunkDelayMs === 'number') state.chunkDelayMs = input.chunkDelayMs;
   if (input.breakStreamAfter !== undefined) state.breakStreamAfter = input.breakStreamAfter ?? undefined;
 }

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { type MockChatMessage, mockAnswer, textOf, toDeltas } from './chat.ts';
+import { rankByOverlap } from './rerank.ts';
 import type { MockState } from './state.ts';
 import { hashedVector } from './vectors.ts';
 
@@ -14,7 +15,14 @@ interface ChatBody {
 
 const badRequest = (message: string) => ({ error: { message, type: 'invalid_request_error', code: 'bad_request' } });
 
-/** The OpenAI-compatible part of the mock: models, embeddings, chat completions. */
+interface RerankBody {
+  model?: string;
+  query?: unknown;
+  documents?: unknown;
+  top_n?: unknown;
+}
+
+/** The OpenAI-compatible part of the mock: models, embeddings, chat completions, rerank. */
 export function v1Routes(state: MockState) {
   const app = new Hono();
 
@@ -40,6 +48,27 @@ export function v1Routes(state: MockState) {
         embedding: hashedVector(text, state.dimension),
       })),
       usage: { prompt_tokens: input.length, total_tokens: input.length },
+    });
+  });
+
+  // Jina/Cohere shape, as ONEAPI forwards it.
+  app.post('/rerank', async (c) => {
+    if (!state.rerank) return c.json({ error: { message: 'Not Found', type: 'invalid_request_error' } }, 404);
+    const body = (await c.req.json()) as RerankBody;
+    const { query, documents } = body;
+    if (typeof query !== 'string' || !Array.isArray(documents) || !documents.every((d) => typeof d === 'string')) {
+      return c.json(badRequest('query must be a string and documents an array of strings'), 400);
+    }
+    if (!body.model || !state.rerankModels.includes(body.model)) {
+      const message = `Unknown rerank model ${body.model ?? ''}`;
+      return c.json({ error: { message, type: 'invalid_request_error', code: 'model_not_found' } }, 400);
+    }
+    const topN = typeof body.top_n === 'number' && body.top_n > 0 ? body.top_n : documents.length;
+    return c.json({
+      id: `rerank-${state.requests.length}`,
+      model: body.model,
+      results: rankByOverlap(query, documents, topN),
+      usage: { total_tokens: documents.length },
     });
   });
 

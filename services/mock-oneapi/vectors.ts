@@ -11,7 +11,7 @@ function fnv1a(s: string): number {
 const HAN = /[\u3400-\u9fff]/u;
 
 /** Lower-case words; each Chinese character counts as a word so similar Chinese texts overlap too. */
-function words(text: string): string[] {
+export function words(text: string): string[] {
   const out: string[] = [];
   for (const token of text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) {
     if (HAN.test(token)) out.push(...token);

@@ -25,7 +25,7 @@ export function createApp(deps: Deps) {
     validate('json', internalSearchSchema),
     async (c) => {
       const { userId, ...req } = c.req.valid('json');
-      return c.json(await searchLocal(deps, userId, req));
+      return c.json(await searchLocal(deps, { userId }, req));
     },
   );
   return app;

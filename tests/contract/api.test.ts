@@ -3,6 +3,7 @@ import { authSuite } from './auth.suite.ts';
 import { deletionSuite } from './deletion.suite.ts';
 import { isolationSuite } from './isolation.suite.ts';
 import { publicSurfaceSuite } from './public-surface.suite.ts';
+import { rolesSuite } from './roles.suite.ts';
 import { searchInputSuite } from './search-input.suite.ts';
 import { searchIsolationSuite } from './search-isolation.suite.ts';
 import { shapesSuite } from './shapes.suite.ts';
@@ -20,6 +21,7 @@ const get = () => world;
 
 authSuite(get);
 isolationSuite(get);
+rolesSuite(get);
 publicSurfaceSuite(get);
 searchIsolationSuite(get);
 searchInputSuite(get);

@@ -1,6 +1,6 @@
 import { sign } from 'hono/jwt';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { collectionRoutes, ownedRoutes } from './routes.ts';
+import { adminRoutes, collectionRoutes, ownedRoutes } from './routes.ts';
 import { expectErrorShape, type World } from './world.ts';
 
 let world: World;
@@ -39,7 +39,7 @@ export function authSuite(get: () => World): void {
     });
     it('answers 401 with the JSON error shape for every private /api route, whatever the bad credentials', async () => {
       const { api, alice } = world;
-      const routes = [...ownedRoutes(alice), ...collectionRoutes];
+      const routes = [...ownedRoutes(alice), ...collectionRoutes, ...adminRoutes(alice)];
       const failures: string[] = [];
       for (const [label, headers] of await badCredentials(world)) {
         for (const r of routes) {

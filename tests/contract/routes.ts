@@ -1,62 +1,109 @@
 import { fileForm } from '../ingest/helpers.ts';
 import type { Owned } from './world.ts';
 
+/**
+ * Who may call a route on a KB's resources: any member (`read`), editors and the owner
+ * (`write`), the owner alone (`manage`), or only the user who created the resource
+ * (`creator`: chat sessions and API keys stay private even inside a shared KB).
+ */
+export type Need = 'read' | 'write' | 'manage' | 'creator';
+
 /** One call of the public contract, built against the resources of `owner`. */
 export interface RouteCall {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   path: string;
   body?: unknown;
   /** Resource a route reads or changes, for the cross-user table. */
-  resource: 'api-key' | 'kb' | 'document' | 'search' | 'session' | 'note';
+  resource: 'api-key' | 'kb' | 'document' | 'search' | 'session' | 'note' | 'member';
+  needs: Need;
+  /** A call that is allowed uses up what it addresses (a delete, an add): checked on fresh resources. */
+  consumes?: boolean;
 }
 
 const upload = () => fileForm('probe.txt', 'probe text for the contract');
 
 /**
  * Every authenticated route of `/api` with a valid body, addressed at `owner`'s resources.
- * Used both anonymously (401) and by another user (404).
+ * Used anonymously (401), by another user (404) and by each role on the KB.
  */
 export function ownedRoutes(owner: Owned): RouteCall[] {
-  const { kbId, documentId: d, sessionId: s, noteId: n, apiKeyId: k } = owner;
+  const { kbId, documentId: d, sessionId: s, noteId: n, apiKeyId: k, memberUserId: m } = owner;
   return [
-    { method: 'DELETE', path: `/api/api-keys/${k}`, resource: 'api-key' },
-    { method: 'GET', path: `/api/kbs/${kbId}`, resource: 'kb' },
-    { method: 'PATCH', path: `/api/kbs/${kbId}`, body: { title: 'taken over' }, resource: 'kb' },
-    { method: 'DELETE', path: `/api/kbs/${kbId}`, resource: 'kb' },
-    { method: 'POST', path: `/api/kbs/${kbId}/documents`, body: upload(), resource: 'kb' },
-    { method: 'GET', path: `/api/kbs/${kbId}/documents`, resource: 'kb' },
-    { method: 'GET', path: `/api/documents/${d}`, resource: 'document' },
-    { method: 'GET', path: `/api/documents/${d}/chunks`, resource: 'document' },
-    { method: 'GET', path: `/api/documents/${d}/chunks?layer=child`, resource: 'document' },
-    { method: 'POST', path: `/api/documents/${d}/reprocess`, resource: 'document' },
-    { method: 'DELETE', path: `/api/documents/${d}`, resource: 'document' },
-    { method: 'POST', path: '/api/search', body: { kbId, query: 'procedure' }, resource: 'search' },
+    { method: 'DELETE', path: `/api/api-keys/${k}`, resource: 'api-key', needs: 'creator', consumes: true },
+    { method: 'GET', path: `/api/kbs/${kbId}`, resource: 'kb', needs: 'read' },
+    { method: 'PATCH', path: `/api/kbs/${kbId}`, body: { title: 'taken over' }, resource: 'kb', needs: 'manage' },
+    { method: 'DELETE', path: `/api/kbs/${kbId}`, resource: 'kb', needs: 'manage', consumes: true },
+    { method: 'GET', path: `/api/kbs/${kbId}/members`, resource: 'member', needs: 'read' },
+    {
+      method: 'POST',
+      path: `/api/kbs/${kbId}/members`,
+      body: { email: owner.outsiderEmail, role: 'viewer' },
+      resource: 'member',
+      needs: 'manage',
+      consumes: true,
+    },
+    {
+      method: 'PATCH',
+      path: `/api/kbs/${kbId}/members/${m}`,
+      body: { role: 'viewer' },
+      resource: 'member',
+      needs: 'manage',
+    },
+    { method: 'DELETE', path: `/api/kbs/${kbId}/members/${m}`, resource: 'member', needs: 'manage', consumes: true },
+    { method: 'POST', path: `/api/kbs/${kbId}/documents`, body: upload(), resource: 'kb', needs: 'write' },
+    { method: 'GET', path: `/api/kbs/${kbId}/documents`, resource: 'kb', needs: 'read' },
+    { method: 'GET', path: `/api/documents/${d}`, resource: 'document', needs: 'read' },
+    { method: 'GET', path: `/api/documents/${d}/chunks`, resource: 'document', needs: 'read' },
+    { method: 'GET', path: `/api/documents/${d}/chunks?layer=child`, resource: 'document', needs: 'read' },
+    { method: 'POST', path: `/api/documents/${d}/reprocess`, resource: 'document', needs: 'write' },
+    { method: 'DELETE', path: `/api/documents/${d}`, resource: 'document', needs: 'write', consumes: true },
+    { method: 'POST', path: '/api/search', body: { kbId, query: 'procedure' }, resource: 'search', needs: 'read' },
     {
       method: 'POST',
       path: '/api/search',
       body: { kbId, query: 'procedure', mode: 'flat', hybrid: true },
       resource: 'search',
+      needs: 'read',
     },
-    { method: 'POST', path: '/api/chat/sessions', body: { kbId, title: 'intruder' }, resource: 'kb' },
-    { method: 'GET', path: `/api/chat/sessions?kbId=${kbId}`, resource: 'kb' },
-    { method: 'GET', path: `/api/chat/sessions/${s}`, resource: 'session' },
-    { method: 'PATCH', path: `/api/chat/sessions/${s}`, body: { title: 'taken over' }, resource: 'session' },
-    { method: 'DELETE', path: `/api/chat/sessions/${s}`, resource: 'session' },
-    { method: 'GET', path: `/api/chat/sessions/${s}/messages`, resource: 'session' },
-    { method: 'POST', path: `/api/chat/sessions/${s}/messages`, body: { content: 'procedure?' }, resource: 'session' },
-    { method: 'GET', path: `/api/kbs/${kbId}/notes`, resource: 'kb' },
-    { method: 'POST', path: `/api/kbs/${kbId}/notes`, body: { title: 'intruder', content: 'x' }, resource: 'kb' },
-    { method: 'GET', path: `/api/notes/${n}`, resource: 'note' },
-    { method: 'PATCH', path: `/api/notes/${n}`, body: { content: 'taken over' }, resource: 'note' },
-    { method: 'DELETE', path: `/api/notes/${n}`, resource: 'note' },
-    { method: 'POST', path: `/api/notes/${n}/share`, resource: 'note' },
-    { method: 'DELETE', path: `/api/notes/${n}/share`, resource: 'note' },
+    { method: 'POST', path: '/api/chat/sessions', body: { kbId, title: 'intruder' }, resource: 'kb', needs: 'read' },
+    { method: 'GET', path: `/api/chat/sessions?kbId=${kbId}`, resource: 'kb', needs: 'read' },
+    { method: 'GET', path: `/api/chat/sessions/${s}`, resource: 'session', needs: 'creator' },
+    {
+      method: 'PATCH',
+      path: `/api/chat/sessions/${s}`,
+      body: { title: 'taken over' },
+      resource: 'session',
+      needs: 'creator',
+    },
+    { method: 'DELETE', path: `/api/chat/sessions/${s}`, resource: 'session', needs: 'creator', consumes: true },
+    { method: 'GET', path: `/api/chat/sessions/${s}/messages`, resource: 'session', needs: 'creator' },
+    {
+      method: 'POST',
+      path: `/api/chat/sessions/${s}/messages`,
+      body: { content: 'procedure?' },
+      resource: 'session',
+      needs: 'creator',
+    },
+    { method: 'GET', path: `/api/kbs/${kbId}/notes`, resource: 'kb', needs: 'read' },
+    {
+      method: 'POST',
+      path: `/api/kbs/${kbId}/notes`,
+      body: { title: 'intruder', content: 'x' },
+      resource: 'kb',
+      needs: 'write',
+    },
+    { method: 'GET', path: `/api/notes/${n}`, resource: 'note', needs: 'read' },
+    { method: 'PATCH', path: `/api/notes/${n}`, body: { content: 'taken over' }, resource: 'note', needs: 'write' },
+    { method: 'DELETE', path: `/api/notes/${n}`, resource: 'note', needs: 'write', consumes: true },
+    { method: 'POST', path: `/api/notes/${n}/share`, resource: 'note', needs: 'write' },
+    { method: 'DELETE', path: `/api/notes/${n}/share`, resource: 'note', needs: 'write' },
   ];
 }
 
 /** Authenticated routes that address no one's resource (collections and "me"). */
 export const collectionRoutes: Array<Pick<RouteCall, 'method' | 'path' | 'body'>> = [
   { method: 'GET', path: '/api/auth/me' },
+  { method: 'POST', path: '/api/auth/password', body: { currentPassword: 'x', newPassword: 'long enough password' } },
   { method: 'POST', path: '/api/api-keys', body: { name: 'probe' } },
   { method: 'GET', path: '/api/api-keys' },
   { method: 'GET', path: '/api/kbs' },
@@ -64,3 +111,24 @@ export const collectionRoutes: Array<Pick<RouteCall, 'method' | 'path' | 'body'>
   { method: 'GET', path: '/api/chat/sessions' },
   { method: 'GET', path: '/api/chat/models' },
 ];
+
+/** Routes for administrators only: 401 anonymous, 403 for everyone else. */
+export function adminRoutes(target: Owned): Array<Pick<RouteCall, 'method' | 'path' | 'body'>> {
+  return [
+    { method: 'GET', path: '/api/admin/users' },
+    { method: 'PATCH', path: `/api/admin/users/${target.userId}`, body: { disabled: true } },
+    { method: 'POST', path: `/api/admin/users/${target.userId}/reset-link` },
+    { method: 'GET', path: '/api/admin/audit' },
+    { method: 'GET', path: '/api/admin/audit?limit=5' },
+    { method: 'POST', path: '/api/invitations', body: { email: 'probe@contract.example' } },
+    { method: 'GET', path: '/api/invitations' },
+    { method: 'DELETE', path: '/api/invitations/00000000-0000-4000-8000-000000000000' },
+  ];
+}
+
+/** Whether a role (or the creator) may make a call that needs `need`. */
+export function allows(need: Need, role: 'owner' | 'editor' | 'viewer'): boolean {
+  if (need === 'creator' || need === 'manage') return role === 'owner';
+  if (need === 'write') return role !== 'viewer';
+  return true;
+}

@@ -19,6 +19,10 @@ export interface Owned {
   noteId: string;
   apiKeyId: string;
   apiKey: string;
+  /** A viewer of the KB, the one the member routes address. */
+  memberUserId: string;
+  /** A registered account that is not a member of the KB, for adding members by email. */
+  outsiderEmail: string;
   /** Words from titles and contents that only this user may ever see. */
   secrets: string[];
 }
@@ -36,7 +40,34 @@ const DOC = (word: string) =>
 
 /** Registers a user and gives it one of everything: KB, completed document, chat session, note, API key. */
 export async function seedUser(api: Client, email: string, word: string): Promise<Owned> {
-  const { token, userId } = await api.register(email);
+  const account = { ...(await api.register(email)), email };
+  const member = await registered(api, `${word}.member@contract.example`);
+  const outsider = await registered(api, `${word}.outsider@contract.example`);
+  return seedKb(api, account, word, { member, outsiderEmail: outsider.email });
+}
+
+export interface Account {
+  token: string;
+  userId: string;
+  email: string;
+}
+
+/** Registers an account and keeps its email with its token and id. */
+export async function registered(api: Client, email: string): Promise<Account> {
+  return { ...(await api.register(email)), email };
+}
+
+/**
+ * Gives an account a new KB with one of everything in it (completed document, chat session,
+ * note, API key) and a viewer; `word` names it and must be unique in the world.
+ */
+export async function seedKb(
+  api: Client,
+  account: Account,
+  word: string,
+  people: { member: Account; outsiderEmail: string },
+): Promise<Owned> {
+  const { token, userId, email } = account;
   const kbTitle = `${word} vault`;
   const kb = await api.call('POST', '/api/kbs', { token, body: { title: kbTitle, description: `${word} notes` } });
   expect(kb.status, kb.text).toBe(201);
@@ -58,6 +89,11 @@ export async function seedUser(api: Client, email: string, word: string): Promis
   expect(note.status, note.text).toBe(201);
   const key = await api.call('POST', '/api/api-keys', { token, body: { name: `${word} key` } });
   expect(key.status, key.text).toBe(201);
+  const added = await api.call('POST', `/api/kbs/${kbId}/members`, {
+    token,
+    body: { email: people.member.email, role: 'viewer' },
+  });
+  expect(added.status, added.text).toBe(201);
   return {
     token,
     userId,
@@ -69,6 +105,8 @@ export async function seedUser(api: Client, email: string, word: string): Promis
     noteId: note.json.note.id,
     apiKeyId: key.json.apiKey.id,
     apiKey: key.json.key,
+    memberUserId: people.member.userId,
+    outsiderEmail: people.outsiderEmail,
     secrets: [word, kbTitle],
   };
 }

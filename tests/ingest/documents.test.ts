@@ -132,12 +132,12 @@ describe('document ingestion over the API', () => {
     );
     const doc = await waitForDocument(api, alice.token, r.json.document.id);
     for (const hybrid of [false, true]) {
-      const result = await search(deps, alice.userId, { kbId: kb, query: 'zebra hay dust bath', hybrid });
+      const result = await search(deps, { userId: alice.userId }, { kbId: kb, query: 'zebra hay dust bath', hybrid });
       expect(result.hits[0]?.document.id).toBe(doc.id);
       expect(result.hits[0]?.children.map((c) => c.content).join(' ')).toContain('dust bath');
     }
     await api.call('DELETE', `/api/documents/${doc.id}`, { token: alice.token });
-    expect((await search(deps, alice.userId, { kbId: kb, query: 'zebra hay dust bath' })).hits).toEqual([]);
+    expect((await search(deps, { userId: alice.userId }, { kbId: kb, query: 'zebra hay dust bath' })).hits).toEqual([]);
   });
 
   it('ingests a 1 MB Markdown handbook well under a minute with the local embedder', async () => {

@@ -42,15 +42,15 @@ describe('search cache with Redis', () => {
     const kbId = createKb(first.db, userId, { title: 'kb' }).id;
     await writeDocument(first, userId, kbId, draftFromMarkdown('bees.md', DOC));
     const req = { kbId, query: `varroa mites ${Date.now()}` };
-    const answer = await search(first, userId, req);
+    const answer = await search(first, { userId }, req);
     const reads = await redisReads();
-    expect((await search(first, userId, req)).hits).toEqual(answer.hits);
+    expect((await search(first, { userId }, req)).hits).toEqual(answer.hits);
     expect(await redisReads()).toBe(reads);
 
     await expect.poll(async () => (await admin.keys(`cos:res:${kbId}:*`)).length).toBeGreaterThan(0);
     second = await createTestDeps({ DATA_DIR: first.dataDir, REDIS_URL: redisUrl });
     const embeds = countEmbeds(second);
-    expect((await search(second, userId, req)).hits).toEqual(answer.hits);
+    expect((await search(second, { userId }, req)).hits).toEqual(answer.hits);
     expect(embeds.calls).toBe(0);
     expect(await redisReads()).toBeGreaterThan(reads);
   });

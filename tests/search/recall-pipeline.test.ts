@@ -20,7 +20,7 @@ describe('retrieval quality through the real ingest pipeline', () => {
     kbId = createKb(deps.db, userId, { title: 'Recall corpus' }).id;
     for (const fileName of readdirSync(RECALL_FIXTURES).filter((f) => f.endsWith('.md'))) {
       const bytes = readFileSync(new URL(fileName, RECALL_FIXTURES));
-      const doc = await createDocument(deps, userId, kbId, { fileName, bytes });
+      const doc = await createDocument(deps, { userId }, kbId, { fileName, bytes });
       await processDocument(deps, doc.id);
     }
   });
@@ -30,7 +30,7 @@ describe('retrieval quality through the real ingest pipeline', () => {
     let right = 0;
     const misses: string[] = [];
     for (const { q, doc, section } of questions) {
-      const { hits } = await search(deps, userId, { kbId, query: q, mode: 'drill-down', hybrid, topK: 3 });
+      const { hits } = await search(deps, { userId }, { kbId, query: q, mode: 'drill-down', hybrid, topK: 3 });
       const top = hits[0];
       if (top?.document.fileName === doc && top.parent.content.includes(section)) right++;
       else misses.push(`${q} -> ${top?.document.fileName ?? 'nothing'}`);

@@ -34,7 +34,7 @@ describe('retrieval quality on a mixed English/Chinese corpus', () => {
     let rightSection = 0;
     const misses: string[] = [];
     for (const { q, doc, section } of questions) {
-      const { hits } = await search(deps, userId, { kbId, query: q, mode, hybrid, topK: 3 });
+      const { hits } = await search(deps, { userId }, { kbId, query: q, mode, hybrid, topK: 3 });
       const top = hits[0];
       if (top?.document.fileName === doc) rightDocument++;
       else misses.push(`${q} -> ${top?.document.fileName ?? 'nothing'}`);

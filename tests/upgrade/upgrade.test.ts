@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRootApp } from '../../services/admin/root.ts';
+import { LOCAL_EMBEDDING_MODEL } from '../../services/core/embedder/local.ts';
 import { processDocument } from '../../services/core/ingest/pipeline.ts';
+import { reindexStatus, startReindex } from '../../services/core/search/index.ts';
+import { reanalyseStaleText } from '../../services/core/search/reanalyse.ts';
 import { createTestDeps, type TestDeps } from '../helpers/deps.ts';
 import { client } from '../helpers/http.ts';
 import { FIXTURE_FACTS as facts } from './facts.ts';
@@ -82,6 +85,19 @@ describe.each(versions)('an installation made by version %s', (version) => {
     });
     expect(status).toBe(200);
     expect(json.hits[0].document.fileName).toBe('tea-brewing.md');
+  });
+
+  it('re-analyses the old full text and re-embeds with the current built-in model, search answering throughout', async () => {
+    const ask = () =>
+      api.call('POST', '/api/search', { token, body: { kbId: made.kbId, query: facts.question, hybrid: true } });
+    expect(await reanalyseStaleText(deps)).toBe(facts.documents.length + 1);
+    expect(await reanalyseStaleText(deps)).toBe(0);
+    expect((await ask()).json.hits[0].document.fileName).toBe('tea-brewing.md');
+    expect(await startReindex(deps)).toBe(true);
+    expect(reindexStatus(deps).find((s) => s.state === 'active')?.model).toBe(LOCAL_EMBEDDING_MODEL);
+    const { json } = await ask();
+    expect(json.hits[0].document.fileName).toBe('tea-brewing.md');
+    expect(json.hits[0].children[0].content).toContain('八十度');
   });
 
   it('keeps notes, the share link and the chat history', async () => {

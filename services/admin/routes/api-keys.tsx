@@ -115,11 +115,11 @@ export function apiKeyPages(deps: Deps) {
       const body = await c.req.parseBody();
       const parsed = keySchema.safeParse({ name: body.name });
       if (!parsed.success) return render(c, { name: String(body.name ?? ''), errors: fieldErrors(parsed.error) }, 400);
-      const { key } = createApiKey(deps.db, c.get('user').id, parsed.data.name);
+      const { key } = createApiKey(deps.db, c.get('principal'), { name: parsed.data.name });
       return render(c, { created: key }, 201);
     })
     .post('/:id/revoke', (c) => {
-      revokeApiKey(deps.db, c.get('user').id, c.req.param('id'));
+      revokeApiKey(deps.db, c.get('principal'), c.req.param('id'));
       return render(c, {});
     });
 }

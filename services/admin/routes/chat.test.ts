@@ -13,11 +13,11 @@ let sessionId: string;
 
 beforeEach(async () => {
   deps = await createTestDeps();
-  const user = await registerUser(deps.db, { email: 'ada@example.com', password: 'correct horse battery' });
+  const user = await registerUser(deps.db, { email: 'ada@example.com', password: 'correct horse battery' }, 'open');
   userId = user.id;
-  cookie = `cos_session=${await issueToken(deps.jwtSecret, user)}`;
+  cookie = `cos_session=${await issueToken(deps.jwtSecret, user, 0)}`;
   const kb = createKb(deps.db, user.id, { title: 'Empty' });
-  sessionId = createSession(deps.db, user.id, { kbId: kb.id }).id;
+  sessionId = createSession(deps.db, { userId: user.id }, { kbId: kb.id }).id;
 });
 afterEach(() => deps.cleanup());
 
@@ -41,13 +41,13 @@ describe('chat messages', () => {
     expect(html).toContain('<div class="message message-user">');
     expect(html).toContain('What is in here?');
     expect(html).toContain('<div class="message message-assistant">');
-    expect(listMessages(deps.db, userId, sessionId).map((m) => m.role)).toEqual(['user', 'assistant']);
+    expect(listMessages(deps.db, { userId }, sessionId).map((m) => m.role)).toEqual(['user', 'assistant']);
   });
 
   it('answers without JavaScript by storing the exchange and going back to the conversation', async () => {
     const res = await ask({});
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe(`/chat/${sessionId}`);
-    expect(listMessages(deps.db, userId, sessionId)).toHaveLength(2);
+    expect(listMessages(deps.db, { userId }, sessionId)).toHaveLength(2);
   });
 });

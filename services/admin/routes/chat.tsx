@@ -25,10 +25,10 @@ const messageSchema = z.object({ content: z.string().trim().min(1, 'vRequired').
 export function chatPages(deps: Deps) {
   const chatPage = (c: AdminContext, kbId: string, sessionId?: string) => {
     const t = c.get('t');
-    const userId = c.get('user').id;
-    const kb = getKb(deps.db, userId, kbId);
-    const sessions = listSessions(deps.db, userId, kb.id);
-    const messages = sessionId ? listMessages(deps.db, userId, sessionId) : [];
+    const who = c.get('principal');
+    const kb = getKb(deps.db, who, kbId);
+    const sessions = listSessions(deps.db, who, kb.id);
+    const messages = sessionId ? listMessages(deps.db, who, sessionId) : [];
     return page(
       c,
       `${t.chatTitle} · ${kb.title}`,
@@ -98,36 +98,36 @@ export function chatPages(deps: Deps) {
 
   return new Hono<AdminEnv>()
     .get('/kbs/:kbId/chat', (c) => {
-      const latest = listSessions(deps.db, c.get('user').id, c.req.param('kbId'))[0];
+      const latest = listSessions(deps.db, c.get('principal'), c.req.param('kbId'))[0];
       return latest ? c.redirect(`/chat/${latest.id}`, 302) : chatPage(c, c.req.param('kbId'));
     })
     .post('/kbs/:kbId/chat', (c) => {
-      const session = createSession(deps.db, c.get('user').id, { kbId: c.req.param('kbId') });
+      const session = createSession(deps.db, c.get('principal'), { kbId: c.req.param('kbId') });
       return redirectTo(c, `/chat/${session.id}`);
     })
     .get('/chat/:id', (c) => {
-      const session = getSession(deps.db, c.get('user').id, c.req.param('id'));
+      const session = getSession(deps.db, c.get('principal'), c.req.param('id'));
       return chatPage(c, session.kbId, session.id);
     })
     .post('/chat/:id/delete', (c) => {
-      const session = getSession(deps.db, c.get('user').id, c.req.param('id'));
-      deleteSession(deps.db, c.get('user').id, session.id);
+      const session = getSession(deps.db, c.get('principal'), c.req.param('id'));
+      deleteSession(deps.db, c.get('principal'), session.id);
       return redirectTo(c, `/kbs/${session.kbId}/chat`);
     })
     .post('/chat/:id/messages', async (c) => {
-      const userId = c.get('user').id;
-      const session = getSession(deps.db, userId, c.req.param('id'));
+      const who = c.get('principal');
+      const session = getSession(deps.db, who, c.req.param('id'));
       const t = c.get('t');
       const parsed = messageSchema.safeParse(await c.req.parseBody());
       if (!parsed.success) return c.redirect(`/chat/${session.id}`, 303);
       const content = parsed.data.content;
       if (!c.req.header('accept')?.includes('text/event-stream')) {
-        await ask(deps, userId, session.id, content, c.req.raw.signal);
+        await ask(deps, who, session.id, content, c.req.raw.signal);
         return c.redirect(`/chat/${session.id}`, 303);
       }
       return streamSSE(c, async (stream) => {
         try {
-          const turn = await startTurn(deps, userId, session.id, content);
+          const turn = await startTurn(deps, who, session.id, content);
           let answer = '';
           for await (const delta of turn.prepared.stream(c.req.raw.signal)) {
             answer += delta;

@@ -14,9 +14,9 @@ let userId: string;
 
 beforeEach(async () => {
   deps = await createTestDeps();
-  const user = await registerUser(deps.db, { email: 'ada@example.com', password: 'correct horse battery' });
+  const user = await registerUser(deps.db, { email: 'ada@example.com', password: 'correct horse battery' }, 'open');
   userId = user.id;
-  cookie = `cos_session=${await issueToken(deps.jwtSecret, user)}`;
+  cookie = `cos_session=${await issueToken(deps.jwtSecret, user, 0)}`;
   kbId = createKb(deps.db, user.id, { title: 'Handbook' }).id;
 });
 afterEach(() => deps.cleanup());
@@ -31,7 +31,7 @@ const listFragment = async () => {
 
 describe('document list', () => {
   it('polls every second with a progress bar while processing, and stops once the document is done', async () => {
-    const doc = await createDocument(deps, userId, kbId, {
+    const doc = await createDocument(deps, { userId }, kbId, {
       fileName: 'a.md',
       bytes: new TextEncoder().encode('# A\n\nText.'),
     });
@@ -53,10 +53,13 @@ describe('document list', () => {
   });
 
   it("answers another user's document page with 404", async () => {
-    const doc = await createDocument(deps, userId, kbId, { fileName: 'a.md', bytes: new TextEncoder().encode('# A') });
-    const other = await registerUser(deps.db, { email: 'eve@example.com', password: 'correct horse battery' });
+    const doc = await createDocument(deps, { userId }, kbId, {
+      fileName: 'a.md',
+      bytes: new TextEncoder().encode('# A'),
+    });
+    const other = await registerUser(deps.db, { email: 'eve@example.com', password: 'correct horse battery' }, 'open');
     const res = await createApp(deps).request(`http://console.test/documents/${doc.id}`, {
-      headers: { cookie: `cos_session=${await issueToken(deps.jwtSecret, other)}` },
+      headers: { cookie: `cos_session=${await issueToken(deps.jwtSecret, other, 0)}` },
     });
     expect(res.status).toBe(404);
   });

@@ -51,7 +51,7 @@ export function documentPages(deps: Deps) {
       <div id="documents-panel" class="split">
         <section aria-labelledby="docs-title">
           <h2 id="docs-title">{t.docsTitle}</h2>
-          <DocList t={t} kbId={kbId} docs={listDocuments(deps.db, c.get('user').id, kbId)} />
+          <DocList t={t} kbId={kbId} docs={listDocuments(deps.db, c.get('principal'), kbId)} />
         </section>
         <UploadForm t={t} kbId={kbId} maxMb={deps.config.MAX_UPLOAD_MB} error={error} />
       </div>
@@ -59,7 +59,7 @@ export function documentPages(deps: Deps) {
   };
 
   const kbPage = (c: AdminContext, kbId: string, error?: string, status: 200 | 400 | 413 | 415 = 200) => {
-    const kb = getKb(deps.db, c.get('user').id, kbId);
+    const kb = getKb(deps.db, c.get('principal'), kbId);
     return page(
       c,
       kb.title,
@@ -74,13 +74,13 @@ export function documentPages(deps: Deps) {
   return new Hono<AdminEnv>()
     .get('/kbs/:kbId', (c) => kbPage(c, c.req.param('kbId')))
     .get('/kbs/:kbId/documents', (c) => {
-      const docs = listDocuments(deps.db, c.get('user').id, c.req.param('kbId'));
+      const docs = listDocuments(deps.db, c.get('principal'), c.req.param('kbId'));
       return fragment(c, <DocList t={c.get('t')} kbId={c.req.param('kbId')} docs={docs} />);
     })
     .post('/kbs/:kbId/documents', async (c) => {
       const kbId = c.req.param('kbId');
-      const userId = c.get('user').id;
-      getKb(deps.db, userId, kbId);
+      const who = c.get('principal');
+      getKb(deps.db, who, kbId);
       const body = await c.req.parseBody({ all: true });
       const files = [body.file].flat().filter((f): f is File => f instanceof File && f.name !== '');
       const show = (error: string | undefined, status: 200 | 400 | 413 | 415) =>
@@ -91,7 +91,7 @@ export function documentPages(deps: Deps) {
       for (const file of files.slice(0, MAX_FILES)) {
         if (file.size === 0) return show(`${file.name}: ${c.get('t').uploadEmpty}`, 400);
         try {
-          await createDocument(deps, userId, kbId, {
+          await createDocument(deps, who, kbId, {
             fileName: file.name,
             bytes: new Uint8Array(await file.arrayBuffer()),
           });
@@ -105,10 +105,10 @@ export function documentPages(deps: Deps) {
     })
     .get('/documents/:id', (c) => {
       const t = c.get('t');
-      const userId = c.get('user').id;
-      const doc = getDocument(deps.db, userId, c.req.param('id'));
-      const kb = getKb(deps.db, userId, doc.kbId);
-      const chunks = doc.status === 'completed' ? listChunks(deps.db, userId, doc.id) : [];
+      const who = c.get('principal');
+      const doc = getDocument(deps.db, who, c.req.param('id'));
+      const kb = getKb(deps.db, who, doc.kbId);
+      const chunks = doc.status === 'completed' ? listChunks(deps.db, who, doc.id) : [];
       return page(
         c,
         doc.fileName,
@@ -132,18 +132,18 @@ export function documentPages(deps: Deps) {
       );
     })
     .get('/documents/:id/status', (c) => {
-      const doc = getDocument(deps.db, c.get('user').id, c.req.param('id'));
+      const doc = getDocument(deps.db, c.get('principal'), c.req.param('id'));
       // When processing ends, reload so the summary and sections appear.
       if (!isPending(doc)) c.header('HX-Refresh', 'true');
       return fragment(c, <StatusCard c={c} doc={doc} />);
     })
     .post('/documents/:id/reprocess', async (c) => {
-      const doc = await reprocessDocument(deps, c.get('user').id, c.req.param('id'));
+      const doc = await reprocessDocument(deps, c.get('principal'), c.req.param('id'));
       return redirectTo(c, `/documents/${doc.id}`);
     })
     .post('/documents/:id/delete', async (c) => {
-      const doc = getDocument(deps.db, c.get('user').id, c.req.param('id'));
-      await deleteDocument(deps, c.get('user').id, doc.id);
+      const doc = getDocument(deps.db, c.get('principal'), c.req.param('id'));
+      await deleteDocument(deps, c.get('principal'), doc.id);
       return redirectTo(c, `/kbs/${doc.kbId}`);
     });
 }

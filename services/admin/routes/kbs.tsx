@@ -90,8 +90,8 @@ export function kbPages(deps: Deps) {
           <h1>{t.kbsTitle}</h1>
           <KbList
             c={c}
-            kbs={listKbs(deps.db, c.get('user').id)}
-            counts={(kbId) => listDocuments(deps.db, c.get('user').id, kbId).length}
+            kbs={listKbs(deps.db, c.get('principal'))}
+            counts={(kbId) => listDocuments(deps.db, c.get('principal'), kbId).length}
           />
         </section>
         <section aria-labelledby="kb-create-title">
@@ -164,11 +164,11 @@ export function kbPages(deps: Deps) {
       return redirectTo(c, `/kbs/${kb.id}`);
     })
     .get('/:kbId/edit', (c) => {
-      const kb = getKb(deps.db, c.get('user').id, c.req.param('kbId'));
+      const kb = getKb(deps.db, c.get('principal'), c.req.param('kbId'));
       return editPage(c, kb, kb, {});
     })
     .post('/:kbId/edit', async (c) => {
-      const kb = getKb(deps.db, c.get('user').id, c.req.param('kbId'));
+      const kb = getKb(deps.db, c.get('principal'), c.req.param('kbId'));
       const values = await readForm(c);
       const parsed = kbSchema.safeParse(values);
       if (!parsed.success) {
@@ -188,11 +188,11 @@ export function kbPages(deps: Deps) {
         }
         return editPage(c, kb, values, errors, 400);
       }
-      updateKb(deps.db, c.get('user').id, kb.id, parsed.data);
+      updateKb(deps.db, c.get('principal'), kb.id, parsed.data);
       return redirectTo(c, `/kbs/${kb.id}`);
     })
     .post('/:kbId/delete', async (c) => {
-      await deleteKb(deps, c.get('user').id, c.req.param('kbId'));
+      await deleteKb(deps, c.get('principal'), c.req.param('kbId'));
       return redirectTo(c, '/kbs');
     });
 }

@@ -87,8 +87,8 @@ const readValues = async (c: AdminContext): Promise<Values> => {
 export function notePages(deps: Deps) {
   const listPage = (c: AdminContext, kbId: string, values: Values, errors: FieldErrors, status: 200 | 400 = 200) => {
     const t = c.get('t');
-    const kb = getKb(deps.db, c.get('user').id, kbId);
-    const notes = listNotes(deps.db, c.get('user').id, kb.id);
+    const kb = getKb(deps.db, c.get('principal'), kbId);
+    const notes = listNotes(deps.db, c.get('principal'), kb.id);
     return page(
       c,
       `${t.notesTitle} · ${kb.title}`,
@@ -131,7 +131,7 @@ export function notePages(deps: Deps) {
 
   const notePage = (c: AdminContext, note: NoteRow, values: Values, errors: FieldErrors, status: 200 | 400 = 200) => {
     const t = c.get('t');
-    const kb = getKb(deps.db, c.get('user').id, note.kbId);
+    const kb = getKb(deps.db, c.get('principal'), note.kbId);
     return page(
       c,
       note.title,
@@ -166,7 +166,7 @@ export function notePages(deps: Deps) {
   return new Hono<AdminEnv>()
     .get('/kbs/:kbId/notes', (c) => listPage(c, c.req.param('kbId'), {}, {}))
     .post('/kbs/:kbId/notes', async (c) => {
-      const kbId = getKb(deps.db, c.get('user').id, c.req.param('kbId')).id;
+      const kbId = getKb(deps.db, c.get('principal'), c.req.param('kbId')).id;
       const values = await readValues(c);
       const parsed = noteSchema.safeParse(values);
       if (!parsed.success) {
@@ -186,15 +186,15 @@ export function notePages(deps: Deps) {
           );
         return listPage(c, kbId, values, errors, 400);
       }
-      const note = createNote(deps.db, c.get('user').id, kbId, parsed.data);
+      const note = createNote(deps.db, c.get('principal'), kbId, parsed.data);
       return redirectTo(c, `/notes/${note.id}`);
     })
     .get('/notes/:id', (c) => {
-      const note = getNoteRow(deps.db, c.get('user').id, c.req.param('id'));
+      const note = getNoteRow(deps.db, c.get('principal'), c.req.param('id'));
       return notePage(c, note, note, {});
     })
     .post('/notes/:id', async (c) => {
-      const note = getNoteRow(deps.db, c.get('user').id, c.req.param('id'));
+      const note = getNoteRow(deps.db, c.get('principal'), c.req.param('id'));
       const values = await readValues(c);
       const parsed = noteSchema.safeParse(values);
       if (!parsed.success) {
@@ -214,20 +214,20 @@ export function notePages(deps: Deps) {
           );
         return notePage(c, note, values, errors, 400);
       }
-      updateNote(deps.db, c.get('user').id, note.id, parsed.data);
+      updateNote(deps.db, c.get('principal'), note.id, parsed.data);
       return redirectTo(c, `/kbs/${note.kbId}/notes`);
     })
     .post('/notes/:id/delete', (c) => {
-      const note = getNoteRow(deps.db, c.get('user').id, c.req.param('id'));
-      deleteNote(deps.db, c.get('user').id, note.id);
+      const note = getNoteRow(deps.db, c.get('principal'), c.req.param('id'));
+      deleteNote(deps.db, c.get('principal'), note.id);
       return redirectTo(c, `/kbs/${note.kbId}/notes`);
     })
     .post('/notes/:id/:action{share|unshare}', (c) => {
-      const userId = c.get('user').id;
+      const who = c.get('principal');
       const id = c.req.param('id');
-      if (c.req.param('action') === 'share') shareNote(deps.db, userId, id);
-      else unshareNote(deps.db, userId, id);
-      const note = getNoteRow(deps.db, userId, id);
+      if (c.req.param('action') === 'share') shareNote(deps.db, who, id);
+      else unshareNote(deps.db, who, id);
+      const note = getNoteRow(deps.db, who, id);
       if (htmx(c)) return fragment(c, <SharePanel c={c} deps={deps} note={note} />);
       return c.redirect(`/notes/${id}`, 303);
     });

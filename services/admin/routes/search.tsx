@@ -28,9 +28,9 @@ type SearchForm = z.infer<typeof querySchema>;
 
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…` : text);
 
-const score = (t: Dict, n: number) => (
+const score = (t: Dict, n: number, reranked?: boolean) => (
   <span class="score">
-    {t.score} {n.toFixed(3)}
+    {reranked ? t.rerankScore : t.score} {n.toFixed(3)}
   </span>
 );
 
@@ -62,7 +62,7 @@ function Hit({ t, hit }: { t: Dict; hit: SearchHit }) {
             <li>
               <header>
                 <a href={citationHref({ documentId: hit.document.id, childId: ch.id })}>#{ch.id.slice(0, 6)}</a>
-                {score(t, ch.score)}
+                {score(t, ch.score, ch.reranked)}
               </header>
               <p class="content">{tidyText(ch.content)}</p>
             </li>
@@ -135,11 +135,11 @@ function SearchFormView({ c, kbId, form }: { c: AdminContext; kbId: string; form
 export function searchPages(deps: Deps) {
   return new Hono<AdminEnv>().get('/kbs/:kbId/search', async (c) => {
     const t = c.get('t');
-    const userId = c.get('user').id;
-    const kb = getKb(deps.db, userId, c.req.param('kbId'));
+    const who = c.get('principal');
+    const kb = getKb(deps.db, who, c.req.param('kbId'));
     const form = querySchema.parse(c.req.query());
     const result = form.q
-      ? await search(deps, userId, {
+      ? await search(deps, who, {
           kbId: kb.id,
           query: form.q,
           mode: form.mode,

@@ -32,8 +32,3 @@ export function listFailedDocuments(db: Db, limit = 50): FailedDocument[] {
     .limit(limit)
     .all();
 }
-
-/** The owner of a document, for actions an administrator takes on their behalf. */
-export function documentOwner(db: Db, documentId: string): string | undefined {
-  return db.orm.select({ userId: documents.userId }).from(documents).where(eq(documents.id, documentId)).get()?.userId;
-}

@@ -27,13 +27,13 @@ const restoreConfig = (dataDir: string) => loadConfig({ NODE_ENV: 'test', DATA_D
 
 describe('backup and restore', () => {
   it('archives a live database and files, then restores them into an empty directory', async () => {
-    const user = await registerUser(deps.db, { email: 'ann@example.com', password: 'correct horse battery' });
+    const user = await registerUser(deps.db, { email: 'ann@example.com', password: 'correct horse battery' }, 'open');
     createKb(deps.db, user.id, { title: 'Handbook' });
     mkdirSync(join(deps.config.FILES_DIR, 'ab'), { recursive: true });
     writeFileSync(join(deps.config.FILES_DIR, 'ab', 'doc.txt'), 'hello files');
 
     const backup = await createBackup(deps.config);
-    await registerUser(deps.db, { email: 'late@example.com', password: 'correct horse battery' });
+    await registerUser(deps.db, { email: 'late@example.com', password: 'correct horse battery' }, 'open');
 
     expect(backup.manifest.sqlite.counts).toMatchObject({ users: 1, knowledge_bases: 1 });
     expect(backup.manifest.files).toEqual({ count: 1, bytes: 11 });
@@ -47,7 +47,7 @@ describe('backup and restore', () => {
     const db = openDatabase(join(target, 'context-os.db'));
     try {
       const again = await authenticate(db, 'ann@example.com', 'correct horse battery');
-      expect(listKbs(db, again.id).map((k) => k.title)).toEqual(['Handbook']);
+      expect(listKbs(db, { userId: again.id }).map((k) => k.title)).toEqual(['Handbook']);
       await expect(authenticate(db, 'late@example.com', 'correct horse battery')).rejects.toThrow();
     } finally {
       db.close();

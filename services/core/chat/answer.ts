@@ -1,5 +1,5 @@
+import { kbAccess, type Principal } from '../access/index.ts';
 import type { Deps } from '../deps.ts';
-import { getKb } from '../kbs/index.ts';
 import type { ChatMessage } from '../llm/index.ts';
 import { extractiveAnswer, pieces } from './extractive.ts';
 import { detectLanguage } from './language.ts';
@@ -35,10 +35,10 @@ export interface PrepareInput {
 }
 
 /** Retrieves passages for the question and prepares the answer (LLM when configured, else extractive). */
-export async function prepareAnswer(deps: Deps, userId: string, input: PrepareInput): Promise<PreparedAnswer> {
-  const kb = getKb(deps.db, userId, input.kbId);
+export async function prepareAnswer(deps: Deps, who: Principal, input: PrepareInput): Promise<PreparedAnswer> {
+  const kb = kbAccess(deps.db, who, input.kbId, 'read');
   const language = detectLanguage(input.question);
-  const { hits, citations } = await retrieveContext(deps, userId, kb.id, input.question);
+  const { hits, citations } = await retrieveContext(deps, who, kb.id, input.question);
   const messages = buildPrompt({
     question: input.question,
     language,

@@ -1,3 +1,4 @@
+import type { Principal } from '../access/index.ts';
 import type { Deps } from '../deps.ts';
 import { type PreparedAnswer, prepareAnswer } from './answer.ts';
 import { getSession, listMessages, storeExchange } from './sessions.ts';
@@ -10,13 +11,13 @@ export interface SessionTurn {
 }
 
 /** Prepares the answer to `content` in the user's session, with the session's recent turns as history. */
-export async function startTurn(deps: Deps, userId: string, sessionId: string, content: string): Promise<SessionTurn> {
-  const session = getSession(deps.db, userId, sessionId);
+export async function startTurn(deps: Deps, who: Principal, sessionId: string, content: string): Promise<SessionTurn> {
+  const session = getSession(deps.db, who, sessionId);
   const askedAt = Date.now();
-  const history = listMessages(deps.db, userId, sessionId)
+  const history = listMessages(deps.db, who, sessionId)
     .filter((m) => m.role === 'user' || m.role === 'assistant')
     .map((m) => ({ role: m.role, content: m.content }));
-  const prepared = await prepareAnswer(deps, userId, {
+  const prepared = await prepareAnswer(deps, who, {
     kbId: session.kbId,
     question: content,
     history,
@@ -37,7 +38,7 @@ export async function startTurn(deps: Deps, userId: string, sessionId: string, c
 }
 
 /** Asks and answers in one call (no streaming). */
-export async function ask(deps: Deps, userId: string, sessionId: string, content: string, signal?: AbortSignal) {
-  const turn = await startTurn(deps, userId, sessionId, content);
+export async function ask(deps: Deps, who: Principal, sessionId: string, content: string, signal?: AbortSignal) {
+  const turn = await startTurn(deps, who, sessionId, content);
   return turn.save(await turn.prepared.complete(signal));
 }

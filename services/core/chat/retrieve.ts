@@ -1,3 +1,4 @@
+import type { Principal } from '../access/index.ts';
 import type { Deps } from '../deps.ts';
 import { search } from '../search/index.ts';
 import type { SearchHit } from '../search/types.ts';
@@ -17,13 +18,13 @@ const TOP_K = 5;
  */
 export async function retrieveContext(
   deps: Deps,
-  userId: string,
+  who: Principal,
   kbId: string,
   question: string,
 ): Promise<RetrievedContext> {
-  let result = await search(deps, userId, { kbId, query: question, mode: 'drill-down', topK: TOP_K, hybrid: true });
+  let result = await search(deps, who, { kbId, query: question, mode: 'drill-down', topK: TOP_K, hybrid: true });
   if (result.hits.length === 0) {
-    result = await search(deps, userId, { kbId, query: question, mode: 'flat', topK: TOP_K, hybrid: true });
+    result = await search(deps, who, { kbId, query: question, mode: 'flat', topK: TOP_K, hybrid: true });
   }
   return { hits: result.hits, citations: citationsOf(result.hits) };
 }

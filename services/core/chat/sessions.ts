@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { kbAccess, type Principal, visibleKbs } from '../access/index.ts';
 import { type Db, tables, writeTransaction } from '../db/index.ts';
 import { notFound } from '../errors.ts';
-import { getKb } from '../kbs/index.ts';
 import type { Citation, StoredMessage } from './types.ts';
 
 const { chatSessions, chatMessages } = tables;
@@ -11,17 +11,18 @@ export type ChatSession = typeof chatSessions.$inferSelect;
 
 export const DEFAULT_TITLE = 'New chat';
 
+/** Opens a conversation over a KB the caller may read; it stays private to the caller. */
 export function createSession(
   db: Db,
-  userId: string,
+  who: Principal,
   input: { kbId: string; title?: string; model?: string | null },
 ): ChatSession {
-  getKb(db, userId, input.kbId);
+  kbAccess(db, who, input.kbId, 'read');
   return db.orm
     .insert(chatSessions)
     .values({
       id: randomUUID(),
-      userId,
+      userId: who.userId,
       kbId: input.kbId,
       title: input.title?.trim() || DEFAULT_TITLE,
       model: input.model ?? null,
@@ -30,34 +31,40 @@ export function createSession(
     .get();
 }
 
-export function listSessions(db: Db, userId: string, kbId?: string): ChatSession[] {
-  if (kbId) getKb(db, userId, kbId);
-  const mine = eq(chatSessions.userId, userId);
+/** The caller's own conversations, in one KB or in every KB they can still read. */
+export function listSessions(db: Db, who: Principal, kbId?: string): ChatSession[] {
+  const kbIds = kbId ? [kbAccess(db, who, kbId, 'read').id] : visibleKbs(db, who).map((kb) => kb.id);
+  if (kbIds.length === 0) return [];
   return db.orm
     .select()
     .from(chatSessions)
-    .where(kbId ? and(mine, eq(chatSessions.kbId, kbId)) : mine)
+    .where(and(eq(chatSessions.userId, who.userId), inArray(chatSessions.kbId, kbIds)))
     .orderBy(desc(chatSessions.updatedAt))
     .all();
 }
 
-/** The user's session; another user's session is indistinguishable from a missing one. */
-export function getSession(db: Db, userId: string, id: string): ChatSession {
+/**
+ * The caller's own session, while they can still read its KB; another user's session, or
+ * one in a KB the caller was removed from, is indistinguishable from a missing one.
+ */
+export function getSession(db: Db, who: Principal, id: string): ChatSession {
   const row = db.orm
     .select()
     .from(chatSessions)
-    .where(and(eq(chatSessions.id, id), eq(chatSessions.userId, userId)))
+    .where(and(eq(chatSessions.id, id), eq(chatSessions.userId, who.userId)))
     .get();
   if (!row) throw notFound('Chat session');
+  kbAccess(db, who, row.kbId, 'read', 'Chat session');
   return row;
 }
 
 export function updateSession(
   db: Db,
-  userId: string,
+  who: Principal,
   id: string,
   patch: { title?: string; model?: string | null },
 ): ChatSession {
+  getSession(db, who, id);
   const row = db.orm
     .update(chatSessions)
     .set({
@@ -65,20 +72,16 @@ export function updateSession(
       ...(patch.model !== undefined && { model: patch.model }),
       updatedAt: Date.now(),
     })
-    .where(and(eq(chatSessions.id, id), eq(chatSessions.userId, userId)))
+    .where(eq(chatSessions.id, id))
     .returning()
     .get();
   if (!row) throw notFound('Chat session');
   return row;
 }
 
-export function deleteSession(db: Db, userId: string, id: string): void {
-  const row = db.orm
-    .delete(chatSessions)
-    .where(and(eq(chatSessions.id, id), eq(chatSessions.userId, userId)))
-    .returning({ id: chatSessions.id })
-    .get();
-  if (!row) throw notFound('Chat session');
+export function deleteSession(db: Db, who: Principal, id: string): void {
+  getSession(db, who, id);
+  db.orm.delete(chatSessions).where(eq(chatSessions.id, id)).run();
 }
 
 const toStored = (row: typeof chatMessages.$inferSelect): StoredMessage => ({
@@ -91,12 +94,12 @@ const toStored = (row: typeof chatMessages.$inferSelect): StoredMessage => ({
   createdAt: row.createdAt,
 });
 
-export function listMessages(db: Db, userId: string, sessionId: string): StoredMessage[] {
-  getSession(db, userId, sessionId);
+export function listMessages(db: Db, who: Principal, sessionId: string): StoredMessage[] {
+  getSession(db, who, sessionId);
   return db.orm
     .select()
     .from(chatMessages)
-    .where(and(eq(chatMessages.sessionId, sessionId), eq(chatMessages.userId, userId)))
+    .where(and(eq(chatMessages.sessionId, sessionId), eq(chatMessages.userId, who.userId)))
     .orderBy(asc(chatMessages.createdAt))
     .all()
     .map(toStored);

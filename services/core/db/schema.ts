@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 const now = sql`(unixepoch('subsec') * 1000)`;
 const createdAt = () => integer('created_at').notNull().default(now);
@@ -14,6 +14,10 @@ export const users = sqliteTable('users', {
     .default('user'),
   disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
   locale: text('locale'),
+  /** Bumped to end every session token issued before (password change or reset); tokens carry it as `gen`. */
+  tokenGeneration: integer('token_generation').notNull().default(0),
+  /** The one token of the older generation still honoured: the session that changed the password. */
+  keptTokenId: text('kept_token_id'),
   createdAt: createdAt(),
 });
 
@@ -30,6 +34,10 @@ export const apiKeys = sqliteTable(
     createdAt: createdAt(),
     lastUsedAt: integer('last_used_at'),
     revokedAt: integer('revoked_at'),
+    /** The knowledge bases the key may reach; null for all of its owner's. */
+    kbIds: text('kb_ids', { mode: 'json' }).$type<string[]>(),
+    /** Search, chat and `/v1` only: no uploads, edits or deletions. */
+    readOnly: integer('read_only', { mode: 'boolean' }).notNull().default(false),
   },
   (t) => [index('api_keys_user').on(t.userId)],
 );
@@ -48,6 +56,32 @@ export const knowledgeBases = sqliteTable(
     updatedAt: integer('updated_at').notNull().default(now),
   },
   (t) => [index('kbs_user').on(t.userId)],
+);
+
+export const kbRoles = ['owner', 'editor', 'viewer'] as const;
+export type KbRole = (typeof kbRoles)[number];
+
+/**
+ * Who may use a knowledge base and how. Every KB has exactly one `owner` row; its creator's
+ * id stays in `knowledge_bases.user_id`, which partitions the KB's files and vectors.
+ */
+export const kbMembers = sqliteTable(
+  'kb_members',
+  {
+    kbId: text('kb_id')
+      .notNull()
+      .references(() => knowledgeBases.id, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: text('role', { enum: kbRoles }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.kbId, t.userId] }),
+    index('kb_members_user').on(t.userId),
+    uniqueIndex('kb_members_one_owner').on(t.kbId).where(sql`role = 'owner'`),
+  ],
 );
 
 export const documentStatuses = ['queued', 'processing', 'completed', 'failed'] as const;
@@ -206,4 +240,55 @@ export const revokedTokens = sqliteTable(
     expiresAt: integer('expires_at').notNull(),
   },
   (t) => [index('revoked_tokens_expires').on(t.expiresAt)],
+);
+
+export const accountRoles = ['user', 'admin'] as const;
+
+/** Single-use sign-up links made by an admin; only the token's sha256 is kept. */
+export const invitations = sqliteTable('invitations', {
+  id: text('id').primaryKey(),
+  tokenHash: text('token_hash').notNull().unique(),
+  /** When set, only this address may register with the invitation. */
+  email: text('email'),
+  role: text('role', { enum: accountRoles }).notNull().default('user'),
+  createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
+  createdAt: createdAt(),
+  expiresAt: integer('expires_at').notNull(),
+  usedAt: integer('used_at'),
+  usedBy: text('used_by').references(() => users.id, { onDelete: 'set null' }),
+});
+
+/** Single-use password reset links made by an admin for a user; only the token's sha256 is kept. */
+export const passwordResets = sqliteTable(
+  'password_resets',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    tokenHash: text('token_hash').notNull().unique(),
+    createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    expiresAt: integer('expires_at').notNull(),
+    usedAt: integer('used_at'),
+  },
+  (t) => [index('password_resets_user').on(t.userId)],
+);
+
+/**
+ * Access changes, for administrators: sign-ups, invitations, roles, memberships, keys,
+ * passwords, failed logins. Ids are kept as text without foreign keys so history outlives rows.
+ */
+export const auditEvents = sqliteTable(
+  'audit_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: integer('at').notNull().default(now),
+    actorId: text('actor_id'),
+    action: text('action').notNull(),
+    targetType: text('target_type').notNull(),
+    targetId: text('target_id'),
+    detail: text('detail', { mode: 'json' }).$type<Record<string, unknown>>(),
+  },
+  (t) => [index('audit_events_at').on(t.at)],
 );

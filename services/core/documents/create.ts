@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { kbAccess, type Principal } from '../access/index.ts';
 import { tables } from '../db/index.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { detectFileKind, mimeTypes } from '../ingest/parsers/index.ts';
-import { getKb } from '../kbs/index.ts';
 import { type PublicDocument, toPublicDocument } from './index.ts';
 
 export interface Upload {
@@ -22,17 +22,18 @@ export function cleanFileName(name: string): string {
 }
 
 /**
- * Accepts an upload: checks size (413), emptiness (400) and type by content and name (415),
+ * Accepts an upload into a KB the caller may write to: checks size (413), emptiness (400) and type by content and name (415),
  * stores the file atomically with its sha256, writes the `queued` row and enqueues it.
  * The row is the source of truth: if enqueueing fails, the reconciler queues it later.
  */
 export async function createDocument(
   deps: Pick<Deps, 'db' | 'storage' | 'queue' | 'config' | 'logger'>,
-  userId: string,
+  who: Principal,
   kbId: string,
   upload: Upload,
 ): Promise<PublicDocument> {
-  getKb(deps.db, userId, kbId);
+  // The KB's partition, not the uploader: a shared KB keeps all its files and vectors in one place.
+  const { userId } = kbAccess(deps.db, who, kbId, 'write');
   const limit = deps.config.MAX_UPLOAD_MB * 1024 * 1024;
   if (upload.bytes.byteLength > limit) {
     throw new AppError('payload_too_large', `The file is larger than ${deps.config.MAX_UPLOAD_MB} MB`, 413);

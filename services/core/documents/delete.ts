@@ -1,9 +1,10 @@
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
+import type { KnowledgeBase, Principal } from '../access/index.ts';
 import { deleteDocumentChunks } from '../db/chunk-index.ts';
 import { tables, writeTransaction } from '../db/index.ts';
 import type { Deps } from '../deps.ts';
 import { invalidateKb } from '../search/generation.ts';
-import { getDocumentRow } from './index.ts';
+import { documentAccess } from './index.ts';
 
 type DeleteDeps = Pick<Deps, 'db' | 'storage' | 'vectors' | 'logger'>;
 
@@ -15,16 +16,13 @@ async function removeFile(deps: DeleteDeps, key: string): Promise<void> {
   }
 }
 
-/** Deletes a document with its file, chunks, FTS rows and vectors. Another user's document is a 404. */
-export async function deleteDocument(deps: DeleteDeps, userId: string, documentId: string): Promise<void> {
-  const doc = getDocumentRow(deps.db, userId, documentId);
-  await deps.vectors.deleteByDocument(userId, documentId);
+/** Deletes a document with its file, chunks, FTS rows and vectors; editors and owners only. */
+export async function deleteDocument(deps: DeleteDeps, who: Principal, documentId: string): Promise<void> {
+  const { doc } = documentAccess(deps.db, who, documentId, 'write');
+  await deps.vectors.deleteByDocument(doc.userId, documentId);
   writeTransaction(deps.db, () => {
     deleteDocumentChunks(deps.db, documentId);
-    deps.db.orm
-      .delete(tables.documents)
-      .where(and(eq(tables.documents.id, documentId), eq(tables.documents.userId, userId)))
-      .run();
+    deps.db.orm.delete(tables.documents).where(eq(tables.documents.id, documentId)).run();
     invalidateKb(deps, doc.kbId);
   });
   await removeFile(deps, doc.storageKey);
@@ -34,14 +32,17 @@ export async function deleteDocument(deps: DeleteDeps, userId: string, documentI
  * Removes what a KB's documents keep outside its rows (vectors and files); the KB delete
  * removes the rows. Returns the storage keys for the caller to delete after the rows.
  */
-export async function purgeKbDocuments(deps: DeleteDeps, userId: string, kbId: string): Promise<() => Promise<void>> {
+export async function purgeKbDocuments(
+  deps: DeleteDeps,
+  kb: Pick<KnowledgeBase, 'id' | 'userId'>,
+): Promise<() => Promise<void>> {
   const keys = deps.db.orm
     .select({ key: tables.documents.storageKey })
     .from(tables.documents)
-    .where(and(eq(tables.documents.kbId, kbId), eq(tables.documents.userId, userId)))
+    .where(eq(tables.documents.kbId, kb.id))
     .all()
     .map((r) => r.key);
-  await deps.vectors.deleteByKb(userId, kbId);
+  await deps.vectors.deleteByKb(kb.userId, kb.id);
   return async () => {
     for (const key of keys) await removeFile(deps, key);
   };

@@ -1,12 +1,13 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { type KbAction, type KbWithRole, kbAccess, type Principal } from '../access/index.ts';
 import { type Db, tables } from '../db/index.ts';
 import type { ChunkLayer } from '../db/schema.ts';
 import { notFound } from '../errors.ts';
-import { getKb } from '../kbs/index.ts';
 
 const { documents, chunks } = tables;
 
-type DocumentRow = typeof documents.$inferSelect;
+/** `userId` is the partition of the document's KB (its creator), not necessarily who uploaded it. */
+export type DocumentRow = typeof documents.$inferSelect;
 
 /** A document as the API shows it: ingest state and counts, never storage internals. */
 export interface PublicDocument {
@@ -51,27 +52,31 @@ export const toPublicDocument = (d: DocumentRow): PublicDocument => ({
   completedAt: d.completedAt,
 });
 
-/** The user's document row; another user's document is a 404. */
-export function getDocumentRow(db: Db, userId: string, documentId: string): DocumentRow {
-  const row = db.orm
-    .select()
-    .from(documents)
-    .where(and(eq(documents.id, documentId), eq(documents.userId, userId)))
-    .get();
-  if (!row) throw notFound('Document');
-  return row;
+/**
+ * A document row and its KB, when the caller's role on that KB allows `action`. A document
+ * of a KB the caller is not a member of is a 404, like a missing one.
+ */
+export function documentAccess(
+  db: Db,
+  who: Principal,
+  documentId: string,
+  action: KbAction,
+): { doc: DocumentRow; kb: KbWithRole } {
+  const doc = db.orm.select().from(documents).where(eq(documents.id, documentId)).get();
+  if (!doc) throw notFound('Document');
+  return { doc, kb: kbAccess(db, who, doc.kbId, action, 'Document') };
 }
 
-export const getDocument = (db: Db, userId: string, documentId: string) =>
-  toPublicDocument(getDocumentRow(db, userId, documentId));
+export const getDocument = (db: Db, who: Principal, documentId: string) =>
+  toPublicDocument(documentAccess(db, who, documentId, 'read').doc);
 
-/** Documents of one of the user's KBs, newest first. */
-export function listDocuments(db: Db, userId: string, kbId: string): PublicDocument[] {
-  getKb(db, userId, kbId);
+/** Documents of a KB the caller may read, newest first. */
+export function listDocuments(db: Db, who: Principal, kbId: string): PublicDocument[] {
+  kbAccess(db, who, kbId, 'read');
   return db.orm
     .select()
     .from(documents)
-    .where(and(eq(documents.kbId, kbId), eq(documents.userId, userId)))
+    .where(eq(documents.kbId, kbId))
     .orderBy(desc(documents.createdAt))
     .all()
     .map(toPublicDocument);
@@ -89,8 +94,8 @@ export interface PublicChunk {
 }
 
 /** A document's chunks, summary first, then parents, then children, each in reading order. */
-export function listChunks(db: Db, userId: string, documentId: string, layer?: ChunkLayer): PublicChunk[] {
-  getDocumentRow(db, userId, documentId);
+export function listChunks(db: Db, who: Principal, documentId: string, layer?: ChunkLayer): PublicChunk[] {
+  documentAccess(db, who, documentId, 'read');
   const where = layer
     ? and(eq(chunks.documentId, documentId), eq(chunks.layer, layer))
     : eq(chunks.documentId, documentId);

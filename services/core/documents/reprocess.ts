@@ -1,24 +1,25 @@
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
+import type { Principal } from '../access/index.ts';
 import { tables } from '../db/index.ts';
 import type { Deps } from '../deps.ts';
-import { getDocumentRow, type PublicDocument, toPublicDocument } from './index.ts';
+import { notFound } from '../errors.ts';
+import { documentAccess, type PublicDocument, toPublicDocument } from './index.ts';
+
+type RequeueDeps = Pick<Deps, 'db' | 'queue' | 'logger'>;
 
 /**
- * Queues a document to be ingested again from its stored file. Safe to repeat: the new
- * index replaces the old one, and a document already queued is not queued twice.
+ * Queues a document to be ingested again from its stored file, with no access check: for
+ * administrators' retries. Safe to repeat: the new index replaces the old one, and a
+ * document already queued is not queued twice.
  */
-export async function reprocessDocument(
-  deps: Pick<Deps, 'db' | 'queue' | 'logger'>,
-  userId: string,
-  documentId: string,
-): Promise<PublicDocument> {
-  getDocumentRow(deps.db, userId, documentId);
+export async function requeueDocument(deps: RequeueDeps, documentId: string): Promise<PublicDocument> {
   const row = deps.db.orm
     .update(tables.documents)
     .set({ status: 'queued', progress: 0, stage: null, error: null, updatedAt: Date.now() })
-    .where(and(eq(tables.documents.id, documentId), eq(tables.documents.userId, userId)))
+    .where(eq(tables.documents.id, documentId))
     .returning()
     .get();
+  if (!row) throw notFound('Document');
   try {
     await deps.queue.retry(documentId);
   } catch (err) {
@@ -27,5 +28,15 @@ export async function reprocessDocument(
       'enqueue failed; the reconciler will queue the document',
     );
   }
-  return toPublicDocument(row ?? getDocumentRow(deps.db, userId, documentId));
+  return toPublicDocument(row);
+}
+
+/** Reprocesses a document of a KB the caller may write to (editors and owners). */
+export async function reprocessDocument(
+  deps: RequeueDeps,
+  who: Principal,
+  documentId: string,
+): Promise<PublicDocument> {
+  documentAccess(deps.db, who, documentId, 'write');
+  return requeueDocument(deps, documentId);
 }

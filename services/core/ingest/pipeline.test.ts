@@ -18,14 +18,14 @@ afterEach(async () => {
 async function setup(env: Record<string, string> = {}) {
   const deps: TestDeps = await createTestDeps(env);
   cleanups.push(() => deps.cleanup());
-  const user = await registerUser(deps.db, { email: 'p@example.com', password: 'pipeline password' });
+  const user = await registerUser(deps.db, { email: 'p@example.com', password: 'pipeline password' }, 'open');
   const kb = createKb(deps.db, user.id, { title: 'KB' });
   const upload = (fileName: string, text: string) =>
-    createDocument(deps, user.id, kb.id, { fileName, bytes: Buffer.from(text) });
+    createDocument(deps, { userId: user.id }, kb.id, { fileName, bytes: Buffer.from(text) });
   const settled = async (id: string, timeoutMs = 15_000) => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const doc = getDocument(deps.db, user.id, id);
+      const doc = getDocument(deps.db, { userId: user.id }, id);
       if (doc.status === 'completed' || doc.status === 'failed') return doc;
       if (Date.now() > deadline) throw new Error(`still ${doc.status}`);
       await new Promise((r) => setTimeout(r, 25));
@@ -82,11 +82,11 @@ describe('ingest pipeline', () => {
     await deps.storage.put(key, Buffer.from('# Found\nThe file is back.'));
     await deps.queue.retry(doc.id);
     const deadline = Date.now() + 5000;
-    while (getDocument(deps.db, user.id, doc.id).status !== 'completed') {
+    while (getDocument(deps.db, { userId: user.id }, doc.id).status !== 'completed') {
       if (Date.now() > deadline) throw new Error('retried job did not complete the document');
       await new Promise((r) => setTimeout(r, 25));
     }
-    expect(getDocument(deps.db, user.id, doc.id)).toMatchObject({ error: null, attempts: 2 });
+    expect(getDocument(deps.db, { userId: user.id }, doc.id)).toMatchObject({ error: null, attempts: 2 });
   });
 
   it('gives up on a document whose earlier runs kept dying mid-way, and reprocess tries once more', async () => {
@@ -100,7 +100,7 @@ describe('ingest pipeline', () => {
     const failed = await settled(doc.id);
     expect(failed.status).toBe('failed');
     expect(failed.error).toMatch(/interrupted 6 times/);
-    await reprocessDocument(deps, user.id, doc.id);
+    await reprocessDocument(deps, { userId: user.id }, doc.id);
     expect(await settled(doc.id)).toMatchObject({ status: 'completed', attempts: MAX_STARTS + 1 });
   });
 
@@ -112,7 +112,7 @@ describe('ingest pipeline', () => {
     expect((await settled(doc.id)).attempts).toBe(1);
     deps.db.sqlite.prepare("UPDATE documents SET status = 'queued' WHERE id = ?").run(doc.id);
     const deadline = Date.now() + 5000;
-    while (getDocument(deps.db, user.id, doc.id).attempts < 2) {
+    while (getDocument(deps.db, { userId: user.id }, doc.id).attempts < 2) {
       if (Date.now() > deadline) throw new Error('reconciler did not re-enqueue');
       await new Promise((r) => setTimeout(r, 25));
     }

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq } from 'drizzle-orm';
-import { type Db, tables } from '../db/index.ts';
+import { eq } from 'drizzle-orm';
+import { type KbWithRole, kbAccess, type Principal, visibleKbs } from '../access/index.ts';
+import { addOwner } from '../access/members.ts';
+import { type Db, tables, writeTransaction } from '../db/index.ts';
 import { notFound } from '../errors.ts';
 
 const { knowledgeBases } = tables;
 
-export type KnowledgeBase = typeof knowledgeBases.$inferSelect;
+export type { KnowledgeBase } from '../access/index.ts';
 
 export interface KbInput {
   title: string;
@@ -13,41 +15,34 @@ export interface KbInput {
   chatModel?: string | null;
 }
 
-export function createKb(db: Db, userId: string, input: KbInput): KnowledgeBase {
-  return db.orm
-    .insert(knowledgeBases)
-    .values({
-      id: randomUUID(),
-      userId,
-      title: input.title.trim(),
-      description: input.description?.trim() ?? '',
-      chatModel: input.chatModel ?? null,
-    })
-    .returning()
-    .get();
+/** Creates a KB owned by `userId`, whose id also partitions the KB's files and vectors. */
+export function createKb(db: Db, userId: string, input: KbInput): KbWithRole {
+  return writeTransaction(db, () => {
+    const kb = db.orm
+      .insert(knowledgeBases)
+      .values({
+        id: randomUUID(),
+        userId,
+        title: input.title.trim(),
+        description: input.description?.trim() ?? '',
+        chatModel: input.chatModel ?? null,
+      })
+      .returning()
+      .get();
+    addOwner(db, kb.id, userId);
+    return { ...kb, role: 'owner' as const };
+  });
 }
 
-export function listKbs(db: Db, userId: string): KnowledgeBase[] {
-  return db.orm
-    .select()
-    .from(knowledgeBases)
-    .where(eq(knowledgeBases.userId, userId))
-    .orderBy(desc(knowledgeBases.createdAt))
-    .all();
-}
+/** The KBs the caller is a member of (and their key reaches), each with the caller's role. */
+export const listKbs = (db: Db, who: Principal): KbWithRole[] => visibleKbs(db, who);
 
-/** The user's KB; another user's KB is indistinguishable from a missing one. */
-export function getKb(db: Db, userId: string, kbId: string): KnowledgeBase {
-  const kb = db.orm
-    .select()
-    .from(knowledgeBases)
-    .where(and(eq(knowledgeBases.id, kbId), eq(knowledgeBases.userId, userId)))
-    .get();
-  if (!kb) throw notFound('Knowledge base');
-  return kb;
-}
+/** A KB the caller may read; not a member is indistinguishable from a missing KB. */
+export const getKb = (db: Db, who: Principal, kbId: string): KbWithRole => kbAccess(db, who, kbId, 'read');
 
-export function updateKb(db: Db, userId: string, kbId: string, patch: Partial<KbInput>): KnowledgeBase {
+/** Renames or changes a KB: its owner only. */
+export function updateKb(db: Db, who: Principal, kbId: string, patch: Partial<KbInput>): KbWithRole {
+  const { role } = kbAccess(db, who, kbId, 'manage');
   const kb = db.orm
     .update(knowledgeBases)
     .set({
@@ -56,21 +51,21 @@ export function updateKb(db: Db, userId: string, kbId: string, patch: Partial<Kb
       ...(patch.chatModel !== undefined && { chatModel: patch.chatModel }),
       updatedAt: Date.now(),
     })
-    .where(and(eq(knowledgeBases.id, kbId), eq(knowledgeBases.userId, userId)))
+    .where(eq(knowledgeBases.id, kbId))
     .returning()
     .get();
   if (!kb) throw notFound('Knowledge base');
-  return kb;
+  return { ...kb, role };
 }
 
 /**
- * Removes the KB row (documents, chunks, notes and chats cascade). Callers that own
- * files and vectors clean those first; see `deleteKbEverywhere` in the deps layer.
+ * Removes the KB row (documents, chunks, notes, chats and memberships cascade). Callers clean
+ * files and vectors first and have checked the caller may manage the KB; see `deleteKb`.
  */
-export function deleteKbRow(db: Db, userId: string, kbId: string): void {
+export function deleteKbRow(db: Db, kbId: string): void {
   const row = db.orm
     .delete(knowledgeBases)
-    .where(and(eq(knowledgeBases.id, kbId), eq(knowledgeBases.userId, userId)))
+    .where(eq(knowledgeBases.id, kbId))
     .returning({ id: knowledgeBases.id })
     .get();
   if (!row) throw notFound('Knowledge base');

@@ -3,6 +3,8 @@ import type { Db } from '../db/index.ts';
 import type { ReadinessCheck } from '../deps.ts';
 import { createOneApiEmbedder, type OneApiEmbedder } from '../embedder/oneapi.ts';
 import type { Logger } from '../logger.ts';
+import type { Reranker } from '../reranker/index.ts';
+import { createOneApiReranker } from '../reranker/oneapi.ts';
 import { createOneApiSdk } from './connection.ts';
 import type { ChatClient } from './index.ts';
 import { createLimiter } from './limiter.ts';
@@ -12,6 +14,8 @@ import { createOpenAiChatClient } from './openai.ts';
 export interface LlmParts {
   chat?: ChatClient;
   embedder?: OneApiEmbedder;
+  /** Only when RERANK_MODEL is set. */
+  reranker?: Reranker;
   /** Reports the gateway on /readyz without making it required: the embedded defaults still work. */
   readiness?: ReadinessCheck;
 }
@@ -29,7 +33,22 @@ export function buildLlm(config: Config, logger: Logger): LlmParts {
     model: config.EMBEDDING_MODEL,
     dimension: config.EMBEDDING_DIMENSION,
   });
-  return { chat, embedder, readiness: { name: 'oneapi', required: false, check: () => chat.health() } };
+  // Its own limit too: a search's rerank never waits behind chat answers or embedding batches.
+  const reranker = config.RERANK_MODEL
+    ? createOneApiReranker({
+        sdk,
+        limiter: createLimiter(config.ONEAPI_CONCURRENCY),
+        logger: log,
+        model: config.RERANK_MODEL,
+        config,
+      })
+    : undefined;
+  return {
+    chat,
+    embedder,
+    reranker,
+    readiness: { name: 'oneapi', required: false, check: () => chat.health() },
+  };
 }
 
 /**

@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { and, desc, eq } from 'drizzle-orm';
+import { desc, eq } from 'drizzle-orm';
+import { type KbAction, kbAccess, type Principal } from '../access/index.ts';
 import { type Db, tables } from '../db/index.ts';
 import { notFound } from '../errors.ts';
-import { getKb } from '../kbs/index.ts';
 
 const { notes } = tables;
 
@@ -34,41 +34,35 @@ export const toNote = (row: NoteRow): Note => ({
   updatedAt: row.updatedAt,
 });
 
-export function createNote(db: Db, userId: string, kbId: string, input: NoteInput): Note {
-  getKb(db, userId, kbId);
+/** Adds a note to a KB the caller may write to (editors and owners); the caller is its author. */
+export function createNote(db: Db, who: Principal, kbId: string, input: NoteInput): Note {
+  kbAccess(db, who, kbId, 'write');
   const row = db.orm
     .insert(notes)
-    .values({ id: randomUUID(), userId, kbId, title: input.title.trim(), content: input.content ?? '' })
+    .values({ id: randomUUID(), userId: who.userId, kbId, title: input.title.trim(), content: input.content ?? '' })
     .returning()
     .get();
   return toNote(row);
 }
 
-export function listNotes(db: Db, userId: string, kbId: string): Note[] {
-  getKb(db, userId, kbId);
-  return db.orm
-    .select()
-    .from(notes)
-    .where(and(eq(notes.kbId, kbId), eq(notes.userId, userId)))
-    .orderBy(desc(notes.updatedAt))
-    .all()
-    .map(toNote);
+/** Every note of a KB the caller may read, whoever wrote it. */
+export function listNotes(db: Db, who: Principal, kbId: string): Note[] {
+  kbAccess(db, who, kbId, 'read');
+  return db.orm.select().from(notes).where(eq(notes.kbId, kbId)).orderBy(desc(notes.updatedAt)).all().map(toNote);
 }
 
-/** The user's note row; another user's note is indistinguishable from a missing one. */
-export function getNoteRow(db: Db, userId: string, id: string): NoteRow {
-  const row = db.orm
-    .select()
-    .from(notes)
-    .where(and(eq(notes.id, id), eq(notes.userId, userId)))
-    .get();
+/** A note row when the caller's role on its KB allows `action`; a note of another KB is a 404. */
+export function getNoteRow(db: Db, who: Principal, id: string, action: KbAction = 'read'): NoteRow {
+  const row = db.orm.select().from(notes).where(eq(notes.id, id)).get();
   if (!row) throw notFound('Note');
+  kbAccess(db, who, row.kbId, action, 'Note');
   return row;
 }
 
-export const getNote = (db: Db, userId: string, id: string): Note => toNote(getNoteRow(db, userId, id));
+export const getNote = (db: Db, who: Principal, id: string): Note => toNote(getNoteRow(db, who, id));
 
-export function updateNote(db: Db, userId: string, id: string, patch: Partial<NoteInput>): Note {
+export function updateNote(db: Db, who: Principal, id: string, patch: Partial<NoteInput>): Note {
+  getNoteRow(db, who, id, 'write');
   const row = db.orm
     .update(notes)
     .set({
@@ -76,25 +70,21 @@ export function updateNote(db: Db, userId: string, id: string, patch: Partial<No
       ...(patch.content !== undefined && { content: patch.content }),
       updatedAt: Date.now(),
     })
-    .where(and(eq(notes.id, id), eq(notes.userId, userId)))
+    .where(eq(notes.id, id))
     .returning()
     .get();
   if (!row) throw notFound('Note');
   return toNote(row);
 }
 
-export function deleteNote(db: Db, userId: string, id: string): void {
-  const row = db.orm
-    .delete(notes)
-    .where(and(eq(notes.id, id), eq(notes.userId, userId)))
-    .returning({ id: notes.id })
-    .get();
-  if (!row) throw notFound('Note');
+export function deleteNote(db: Db, who: Principal, id: string): void {
+  getNoteRow(db, who, id, 'write');
+  db.orm.delete(notes).where(eq(notes.id, id)).run();
 }
 
 /** Shares the note and returns its token; sharing a shared note keeps the same link. */
-export function shareNote(db: Db, userId: string, id: string): string {
-  const row = getNoteRow(db, userId, id);
+export function shareNote(db: Db, who: Principal, id: string): string {
+  const row = getNoteRow(db, who, id, 'write');
   if (row.shareToken) return row.shareToken;
   const token = randomBytes(24).toString('base64url');
   db.orm.update(notes).set({ shareToken: token }).where(eq(notes.id, row.id)).run();
@@ -102,8 +92,8 @@ export function shareNote(db: Db, userId: string, id: string): string {
 }
 
 /** Revokes the share link; the old link answers 404 from then on. */
-export function unshareNote(db: Db, userId: string, id: string): void {
-  const row = getNoteRow(db, userId, id);
+export function unshareNote(db: Db, who: Principal, id: string): void {
+  const row = getNoteRow(db, who, id, 'write');
   db.orm.update(notes).set({ shareToken: null }).where(eq(notes.id, row.id)).run();
 }
 

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { kbAccess, type Principal } from '../access/index.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
-import { getKb } from '../kbs/index.ts';
 import { ftsQuery } from '../text/tokenize.ts';
 import { activeIndex } from './active-index.ts';
 import { kbGeneration } from './generation.ts';
@@ -11,6 +11,7 @@ import { DEFAULT_POLICY } from './policy.ts';
 import { reanalyseStaleText } from './reanalyse.ts';
 import { startReindex } from './reindex.ts';
 import { remoteSearch } from './remote.ts';
+import { planRerank } from './rerank.ts';
 import { retrieveIds } from './retrieve.ts';
 import { type SearchRequest, type SearchResult, searchModes } from './types.ts';
 
@@ -54,26 +55,33 @@ function parse(req: SearchRequest): z.infer<typeof searchRequestSchema> {
 const hash = (s: string) => createHash('sha256').update(s).digest('base64url').slice(0, 32);
 
 /**
- * Searches one of the user's KBs: through the search service when SEARCH_URL is set,
- * in this process otherwise. Another user's KB is a 404; bad input a 400; a search
- * service that does not answer a 503 `search_unavailable`.
+ * Searches a KB the caller may read: through the search service when SEARCH_URL is set,
+ * in this process otherwise. A KB the caller is not a member of (or their key cannot reach)
+ * is a 404; bad input a 400; a search service that does not answer a 503 `search_unavailable`.
  */
-export async function search(deps: Deps, userId: string, req: SearchRequest): Promise<SearchResult> {
-  if (deps.config.SEARCH_URL) return remoteSearch(deps.config, userId, parse(req));
-  return searchLocal(deps, userId, req);
+export async function search(deps: Deps, who: Principal, req: SearchRequest): Promise<SearchResult> {
+  if (!deps.config.SEARCH_URL) return searchLocal(deps, who, req);
+  const parsed = parse(req);
+  // The key's limits are known here only; the search service checks the membership again.
+  kbAccess(deps.db, who, parsed.kbId, 'read');
+  return remoteSearch(deps.config, who.userId, parsed);
 }
 
 /**
  * Searches in this process. Query embeddings and results are cached; a result is keyed by
  * the KB's content generation, so it dies with any change to the KB's documents.
  */
-export async function searchLocal(deps: Deps, userId: string, req: SearchRequest): Promise<SearchResult> {
+export async function searchLocal(deps: Deps, who: Principal, req: SearchRequest): Promise<SearchResult> {
   const started = performance.now();
   const { kbId, query, mode, topK, hybrid } = parse(req);
-  getKb(deps.db, userId, kbId);
+  // Checked before the cache: a removed member's next search is refused, cached results included.
+  // The KB's vectors and chunks live under its creator's id, whoever the member searching is.
+  const { userId } = kbAccess(deps.db, who, kbId, 'read');
   const index = await activeIndex(deps);
   const model = `${index.embedder.model}:${index.store.dimension}`;
-  const resultKey = `cos:res:${kbId}:${kbGeneration(deps, kbId)}:${hash(`${model}|${mode}|${topK}|${hybrid}|${query}`)}`;
+  const rerank = planRerank(deps.reranker, topK);
+  const variant = `${model}|${mode}|${topK}|${hybrid}|${rerank.key}|${query}`;
+  const resultKey = `cos:res:${kbId}:${kbGeneration(deps, kbId)}:${hash(variant)}`;
   const embeddingKey = `cos:emb:${hash(`${model}|${query}`)}`;
   const [cachedResult, cachedVector] = await deps.cache.getMany([resultKey, embeddingKey]);
   const took = () => Math.round((performance.now() - started) * 100) / 100;
@@ -100,8 +108,9 @@ export async function searchLocal(deps: Deps, userId: string, req: SearchRequest
     hybrid,
     headingWeight: DEFAULT_POLICY.headingWeight,
   };
-  const hits = hydrate(deps.db, userId, kbId, await retrieveIds(ctx, mode, topK));
+  const retrieved = hydrate(deps.db, userId, kbId, await retrieveIds(ctx, mode, rerank.pool));
+  const { hits, cacheable } = await rerank.apply(query, retrieved);
   const result: SearchResult = { mode, query, tookMs: 0, hits };
-  deps.cache.set(resultKey, JSON.stringify(result), RESULT_TTL_SECONDS);
+  if (cacheable) deps.cache.set(resultKey, JSON.stringify(result), RESULT_TTL_SECONDS);
   return { ...result, tookMs: took() };
 }

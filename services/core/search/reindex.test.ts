@@ -49,7 +49,7 @@ describe('changing the embedding model', () => {
     const userId = insertUser(first);
     const kbId = createKb(first.db, userId, { title: 'kb' }).id;
     for (const [name, text] of DOCS) await writeDocument(first, userId, kbId, draftFromMarkdown(name, text));
-    const oldHit = await search(first, userId, { kbId, query: 'varroa mites' });
+    const oldHit = await search(first, { userId }, { kbId, query: 'varroa mites' });
     expect(oldHit.hits[0].document.fileName).toBe('bees.md');
     expect(reindexStatus(first)).toEqual([expect.objectContaining({ model: LOCAL_EMBEDDING_MODEL, state: 'active' })]);
     const chunkCount = (first.db.sqlite.prepare('SELECT count(*) AS n FROM chunks').get() as { n: number }).n;
@@ -67,7 +67,7 @@ describe('changing the embedding model', () => {
     expect((await indexReadiness(second).check()).detail).toBe(
       `active ${LOCAL_EMBEDDING_MODEL}, building test-model-b 0%`,
     );
-    const during = await search(second, userId, { kbId, query: '绿茶 水温 八十度' });
+    const during = await search(second, { userId }, { kbId, query: '绿茶 水温 八十度' });
     expect(during.hits[0].document.fileName).toBe('tea.md');
     expect(await second.vectors.count()).toBe(0);
     expect(embedder.calls).toBe(1);
@@ -80,7 +80,7 @@ describe('changing the embedding model', () => {
     expect(await first.vectors.count()).toBe(chunkCount);
 
     await first.vectors.deleteByKb(userId, kbId);
-    const after = await search(second, userId, { kbId, query: 'sourdough starter' });
+    const after = await search(second, { userId }, { kbId, query: 'sourdough starter' });
     expect(after.hits[0].document.fileName).toBe('bread.md');
   });
 
@@ -88,7 +88,7 @@ describe('changing the embedding model', () => {
     const userId = insertUser(first);
     const kbId = createKb(first.db, userId, { title: 'kb' }).id;
     for (const [name, text] of DOCS) await writeDocument(first, userId, kbId, draftFromMarkdown(name, text));
-    await search(first, userId, { kbId, query: 'varroa' });
+    await search(first, { userId }, { kbId, query: 'varroa' });
     const chunkCount = (first.db.sqlite.prepare('SELECT count(*) AS n FROM chunks').get() as { n: number }).n;
 
     second = await createTestDeps({ DATA_DIR: first.dataDir });
@@ -99,7 +99,7 @@ describe('changing the embedding model', () => {
       expect.objectContaining({ model: LOCAL_EMBEDDING_MODEL, dimension: 64, state: 'active', progress: 1 }),
     ]);
     expect(await second.vectors.count()).toBe(chunkCount);
-    const { hits } = await search(second, userId, { kbId, query: 'sourdough starter' });
+    const { hits } = await search(second, { userId }, { kbId, query: 'sourdough starter' });
     expect(hits[0].document.fileName).toBe('bread.md');
   });
 });

@@ -23,7 +23,7 @@ describe('search', () => {
   afterEach(() => deps.cleanup());
 
   it('answers the contract shape with scores for every layer', async () => {
-    const res = await search(deps, userId, { kbId, query: 'varroa mites treatment', topK: 2 });
+    const res = await search(deps, { userId }, { kbId, query: 'varroa mites treatment', topK: 2 });
     expect(res).toMatchObject({ mode: 'drill-down', query: 'varroa mites treatment' });
     expect(res.tookMs).toBeGreaterThanOrEqual(0);
     expect(res.hits).toHaveLength(1);
@@ -43,7 +43,7 @@ describe('search', () => {
   });
 
   it('finds Chinese passages and keeps within the drilled-down parent', async () => {
-    const { hits } = await search(deps, userId, { kbId, query: '绿茶用多少度的水', topK: 5 });
+    const { hits } = await search(deps, { userId }, { kbId, query: '绿茶用多少度的水', topK: 5 });
     expect(hits[0].document.fileName).toBe('tea.md');
     expect(hits[0].children.map((c) => c.content)).toEqual(expect.arrayContaining(['绿茶用八十度的水冲泡。']));
     expect(hits[0].children.every((c) => !c.content.includes('普洱'))).toBe(true);
@@ -51,7 +51,7 @@ describe('search', () => {
 
   it('flat and relaxed modes group children under their parents, best first', async () => {
     for (const mode of ['flat', 'drill-down-relaxed'] as const) {
-      const { hits } = await search(deps, userId, { kbId, query: 'swarms spring queen super', mode, topK: 3 });
+      const { hits } = await search(deps, { userId }, { kbId, query: 'swarms spring queen super', mode, topK: 3 });
       expect(hits[0].parent.id).toBe(bees.parents.get('Swarming'));
       expect(hits.flatMap((h) => h.children)).toHaveLength(3);
       expect(hits[0].document.score).toBeGreaterThan(0);
@@ -60,7 +60,7 @@ describe('search', () => {
   });
 
   it('hybrid fuses full-text ranks and still answers the same shape', async () => {
-    const { hits } = await search(deps, userId, { kbId, query: 'varroa oxalic acid', hybrid: true, topK: 1 });
+    const { hits } = await search(deps, { userId }, { kbId, query: 'varroa oxalic acid', hybrid: true, topK: 1 });
     expect(hits[0].children[0].content).toContain('oxalic acid');
     expect(hits[0].children[0].score).toBeGreaterThan(0);
   });
@@ -78,7 +78,7 @@ describe('search', () => {
     await writeDocumentVectorsWithoutSummary(deps, other, kb2, doc);
     for (const hybrid of [true, false]) {
       for (const mode of ['drill-down', 'drill-down-relaxed'] as const) {
-        const { hits } = await search(deps, other, { kbId: kb2, query: 'varroa mites', mode, hybrid });
+        const { hits } = await search(deps, { userId: other }, { kbId: kb2, query: 'varroa mites', mode, hybrid });
         expect(hits[0].children[0].content).toContain('Varroa');
       }
     }
@@ -91,7 +91,7 @@ describe('search', () => {
     [{ query: 'x', topK: 51 }, /topK/],
     [{ query: 'x', topK: 0 }, /topK/],
   ])('refuses %j with a 400', async (patch, message) => {
-    const err = await search(deps, userId, { kbId, ...patch } as never).catch((e: unknown) => e);
+    const err = await search(deps, { userId }, { kbId, ...patch } as never).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
     expect(err).toMatchObject({ status: 400, code: 'validation_failed' });
     expect((err as AppError).message).toMatch(message);
@@ -103,7 +103,7 @@ describe('search', () => {
       [mallory, kbId],
       [userId, 'no-such-kb'],
     ]) {
-      const err = await search(deps, who, { kbId: kb, query: 'bees' }).catch((e: unknown) => e);
+      const err = await search(deps, { userId: who }, { kbId: kb, query: 'bees' }).catch((e: unknown) => e);
       expect(err).toMatchObject({ status: 404, code: 'not_found' });
     }
   });
@@ -118,17 +118,17 @@ describe('search', () => {
         return embed(texts);
       },
     };
-    const first = await search(deps, userId, { kbId, query: 'queen swarming' });
-    const second = await search(deps, userId, { kbId, query: 'queen swarming' });
+    const first = await search(deps, { userId }, { kbId, query: 'queen swarming' });
+    const second = await search(deps, { userId }, { kbId, query: 'queen swarming' });
     expect(second.hits).toEqual(first.hits);
     expect(calls).toBe(1);
-    const otherMode = await search(deps, userId, { kbId, query: 'queen swarming', mode: 'flat' });
+    const otherMode = await search(deps, { userId }, { kbId, query: 'queen swarming', mode: 'flat' });
     expect(otherMode.mode).toBe('flat');
     expect(calls).toBe(1);
   });
 
   it('drops cached results when the KB content changes', async () => {
-    const before = await search(deps, userId, { kbId, query: 'sourdough starter feeding', mode: 'flat' });
+    const before = await search(deps, { userId }, { kbId, query: 'sourdough starter feeding', mode: 'flat' });
     expect(before.hits.some((h) => h.document.fileName === 'bread.md')).toBe(false);
     await writeDocument(
       deps,
@@ -136,13 +136,13 @@ describe('search', () => {
       kbId,
       draftFromMarkdown('bread.md', '# Bread\n\n## Starter\n\nFeed the sourdough starter daily.'),
     );
-    const after = await search(deps, userId, { kbId, query: 'sourdough starter feeding', mode: 'flat' });
+    const after = await search(deps, { userId }, { kbId, query: 'sourdough starter feeding', mode: 'flat' });
     expect(after.hits[0].document.fileName).toBe('bread.md');
     deps.db.sqlite
       .prepare("DELETE FROM chunks WHERE document_id IN (SELECT id FROM documents WHERE file_name = 'bread.md')")
       .run();
     invalidateKb(deps, kbId);
-    const gone = await search(deps, userId, { kbId, query: 'sourdough starter feeding', mode: 'flat' });
+    const gone = await search(deps, { userId }, { kbId, query: 'sourdough starter feeding', mode: 'flat' });
     expect(gone.hits.some((h) => h.document.fileName === 'bread.md')).toBe(false);
   });
 });

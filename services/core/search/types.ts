@@ -13,6 +13,10 @@ export interface ScoredChunk {
   id: string;
   content: string;
   score: number;
+  /** Set when a reranker (RERANK_MODEL) scored the passage: `score` is then the reranker's. */
+  reranked?: true;
+  /** With `reranked`: the retrieval score the reranker's replaced. */
+  retrievalScore?: number;
 }
 
 /** Why a passage was chosen: its BM25 and vector scores (when either found it) and what its section and document added. */

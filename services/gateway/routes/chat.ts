@@ -44,30 +44,32 @@ export function chatRoutes(deps: Deps, opts: ChatRouteOptions = {}) {
     .post('/sessions', validate('json', createBody), async (c) => {
       const body = c.req.valid('json');
       if (body.model) await assertKnownModel(deps, body.model);
-      return c.json({ session: createSession(deps.db, c.get('user').id, body) }, 201);
+      return c.json({ session: createSession(deps.db, c.get('principal'), body) }, 201);
     })
     .get('/sessions', validate('query', listQuery), (c) =>
-      c.json({ items: listSessions(deps.db, c.get('user').id, c.req.valid('query').kbId) }),
+      c.json({ items: listSessions(deps.db, c.get('principal'), c.req.valid('query').kbId) }),
     )
-    .get('/sessions/:id', (c) => c.json({ session: getSession(deps.db, c.get('user').id, c.req.param('id')) }))
+    .get('/sessions/:id', (c) => c.json({ session: getSession(deps.db, c.get('principal'), c.req.param('id')) }))
     .patch('/sessions/:id', validate('json', patchBody), async (c) => {
       const body = c.req.valid('json');
-      getSession(deps.db, c.get('user').id, c.req.param('id'));
+      getSession(deps.db, c.get('principal'), c.req.param('id'));
       if (body.model) await assertKnownModel(deps, body.model);
-      return c.json({ session: updateSession(deps.db, c.get('user').id, c.req.param('id'), body) });
+      return c.json({ session: updateSession(deps.db, c.get('principal'), c.req.param('id'), body) });
     })
     .delete('/sessions/:id', (c) => {
-      deleteSession(deps.db, c.get('user').id, c.req.param('id'));
+      deleteSession(deps.db, c.get('principal'), c.req.param('id'));
       return c.body(null, 204);
     })
-    .get('/sessions/:id/messages', (c) => c.json({ items: listMessages(deps.db, c.get('user').id, c.req.param('id')) }))
+    .get('/sessions/:id/messages', (c) =>
+      c.json({ items: listMessages(deps.db, c.get('principal'), c.req.param('id')) }),
+    )
     .post('/sessions/:id/messages', validate('json', messageBody), async (c) => {
-      const userId = c.get('user').id;
+      const who = c.get('principal');
       const { content } = c.req.valid('json');
       if (c.req.header('accept')?.includes('text/event-stream')) {
-        const turn = await startTurn(deps, userId, c.req.param('id'), content);
+        const turn = await startTurn(deps, who, c.req.param('id'), content);
         return streamAnswer(c, turn, { keepAliveMs: opts.keepAliveMs ?? 15_000 });
       }
-      return c.json(await ask(deps, userId, c.req.param('id'), content, c.req.raw.signal));
+      return c.json(await ask(deps, who, c.req.param('id'), content, c.req.raw.signal));
     });
 }

@@ -29,26 +29,28 @@ export function documentRoutes(deps: Deps) {
         throw new AppError('payload_too_large', `The file is larger than ${deps.config.MAX_UPLOAD_MB} MB`, 413);
       }
       const bytes = new Uint8Array(await file.arrayBuffer());
-      const document = await createDocument(deps, c.get('user').id, c.req.param('kbId'), {
+      const document = await createDocument(deps, c.get('principal'), c.req.param('kbId'), {
         fileName: file.name,
         bytes,
       });
       return c.json({ document }, 202);
     })
     .get('/kbs/:kbId/documents', (c) =>
-      c.json({ items: listDocuments(deps.db, c.get('user').id, c.req.param('kbId')) }),
+      c.json({ items: listDocuments(deps.db, c.get('principal'), c.req.param('kbId')) }),
     )
-    .get('/documents/:docId', (c) => c.json({ document: getDocument(deps.db, c.get('user').id, c.req.param('docId')) }))
+    .get('/documents/:docId', (c) =>
+      c.json({ document: getDocument(deps.db, c.get('principal'), c.req.param('docId')) }),
+    )
     .get('/documents/:docId/chunks', validate('query', chunksQuery), (c) =>
       c.json({
-        items: listChunks(deps.db, c.get('user').id, c.req.param('docId'), c.req.valid('query').layer),
+        items: listChunks(deps.db, c.get('principal'), c.req.param('docId'), c.req.valid('query').layer),
       }),
     )
     .post('/documents/:docId/reprocess', async (c) =>
-      c.json({ document: await reprocessDocument(deps, c.get('user').id, c.req.param('docId')) }, 202),
+      c.json({ document: await reprocessDocument(deps, c.get('principal'), c.req.param('docId')) }, 202),
     )
     .delete('/documents/:docId', async (c) => {
-      await deleteDocument(deps, c.get('user').id, c.req.param('docId'));
+      await deleteDocument(deps, c.get('principal'), c.req.param('docId'));
       return c.body(null, 204);
     });
 }

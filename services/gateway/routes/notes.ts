@@ -28,25 +28,25 @@ export function noteRoutes(deps: Deps) {
   return new Hono<AppEnv>()
     .use('/kbs/:kbId/notes', requireUser)
     .use('/notes/*', requireUser)
-    .get('/kbs/:kbId/notes', (c) => c.json({ items: listNotes(deps.db, c.get('user').id, c.req.param('kbId')) }))
+    .get('/kbs/:kbId/notes', (c) => c.json({ items: listNotes(deps.db, c.get('principal'), c.req.param('kbId')) }))
     .post('/kbs/:kbId/notes', validate('json', createBody), (c) =>
-      c.json({ note: createNote(deps.db, c.get('user').id, c.req.param('kbId'), c.req.valid('json')) }, 201),
+      c.json({ note: createNote(deps.db, c.get('principal'), c.req.param('kbId'), c.req.valid('json')) }, 201),
     )
-    .get('/notes/:id', (c) => c.json({ note: getNote(deps.db, c.get('user').id, c.req.param('id')) }))
+    .get('/notes/:id', (c) => c.json({ note: getNote(deps.db, c.get('principal'), c.req.param('id')) }))
     .patch('/notes/:id', validate('json', patchBody), (c) =>
-      c.json({ note: updateNote(deps.db, c.get('user').id, c.req.param('id'), c.req.valid('json')) }),
+      c.json({ note: updateNote(deps.db, c.get('principal'), c.req.param('id'), c.req.valid('json')) }),
     )
     .delete('/notes/:id', (c) => {
-      deleteNote(deps.db, c.get('user').id, c.req.param('id'));
+      deleteNote(deps.db, c.get('principal'), c.req.param('id'));
       return c.body(null, 204);
     })
     .post('/notes/:id/share', (c) => {
-      const token = shareNote(deps.db, c.get('user').id, c.req.param('id'));
+      const token = shareNote(deps.db, c.get('principal'), c.req.param('id'));
       const base = publicBase(c, deps.config);
       return c.json({ shareUrl: `${base}/shared/notes/${token}` });
     })
     .delete('/notes/:id/share', (c) => {
-      unshareNote(deps.db, c.get('user').id, c.req.param('id'));
+      unshareNote(deps.db, c.get('principal'), c.req.param('id'));
       return c.body(null, 204);
     });
 }

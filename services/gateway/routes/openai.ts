@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
+import type { Principal } from '../../core/access/index.ts';
 import { prepareAnswer } from '../../core/chat/answer.ts';
 import type { Citation } from '../../core/chat/types.ts';
 import type { Deps } from '../../core/deps.ts';
@@ -40,13 +41,13 @@ interface Answer {
   complete(signal: AbortSignal): Promise<string>;
 }
 
-async function answerFor(deps: Deps, userId: string, req: z.infer<typeof body>): Promise<Answer> {
+async function answerFor(deps: Deps, who: Principal, req: z.infer<typeof body>): Promise<Answer> {
   const msgs = req.messages.filter((m) => m.role !== 'tool');
   if (req.model.startsWith('kb:')) {
     const lastUser = msgs.findLastIndex((m) => m.role === 'user');
     const question = lastUser >= 0 ? textOf(msgs[lastUser] as Message).trim() : '';
     if (!question) throw new AppError('bad_request', 'messages must end with a user question', 400);
-    const prepared = await prepareAnswer(deps, userId, {
+    const prepared = await prepareAnswer(deps, who, {
       kbId: req.model.slice(3),
       question,
       history: msgs
@@ -91,7 +92,7 @@ export function openAiRoutes(deps: Deps) {
   });
 
   app.get('/models', async (c) => {
-    const kbs = listKbs(deps.db, c.get('user').id).map((kb) => ({
+    const kbs = listKbs(deps.db, c.get('principal')).map((kb) => ({
       id: `kb:${kb.id}`,
       object: 'model',
       created: Math.floor(kb.createdAt / 1000),
@@ -105,7 +106,7 @@ export function openAiRoutes(deps: Deps) {
 
   app.post('/chat/completions', validate('json', body), async (c) => {
     const req = c.req.valid('json');
-    const answer = await answerFor(deps, c.get('user').id, req);
+    const answer = await answerFor(deps, c.get('principal'), req);
     const id = `chatcmpl-${randomUUID()}`;
     const promptText = answer.prompt.map((m) => m.content).join('\n');
     if (!req.stream) {

@@ -7,6 +7,6 @@ import { validate } from '../../http/validate.ts';
 /** `POST /api/search`: three-layer retrieval over one of the caller's KBs. */
 export function searchRoutes(deps: Deps) {
   return new Hono<AppEnv>().post('/', validate('json', searchRequestSchema), async (c) =>
-    c.json(await search(deps, c.get('user').id, c.req.valid('json'))),
+    c.json(await search(deps, c.get('principal'), c.req.valid('json'))),
   );
 }

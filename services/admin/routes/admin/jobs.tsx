@@ -1,8 +1,7 @@
 import { Hono } from 'hono';
-import { documentOwner, type FailedDocument, listFailedDocuments } from '../../../core/admin/failed-documents.ts';
+import { type FailedDocument, listFailedDocuments } from '../../../core/admin/failed-documents.ts';
 import type { Deps } from '../../../core/deps.ts';
-import { reprocessDocument } from '../../../core/documents/reprocess.ts';
-import { notFound } from '../../../core/errors.ts';
+import { requeueDocument } from '../../../core/documents/reprocess.ts';
 import type { JobState } from '../../../core/queue/index.ts';
 import { documentStatusCounts } from '../../../core/stats.ts';
 import type { AdminContext, AdminEnv } from '../../env.ts';
@@ -86,9 +85,7 @@ export function adminJobPages(deps: Deps) {
     })
     .post('/:documentId/retry', async (c) => {
       const id = c.req.param('documentId');
-      const owner = documentOwner(deps.db, id);
-      if (!owner) throw notFound('Document');
-      await reprocessDocument(deps, owner, id);
+      await requeueDocument(deps, id);
       c.get('logger').info({ documentId: id }, 'ingest retried by admin');
       return redirectTo(c, '/admin/jobs');
     });

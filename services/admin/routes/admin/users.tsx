@@ -84,7 +84,7 @@ export function adminUserPages(deps: Deps) {
       if (body.role === 'user' || body.role === 'admin') patch.role = body.role;
       if (body.disabled === 'true' || body.disabled === 'false') patch.disabled = body.disabled === 'true';
       if (Object.keys(patch).length === 0) throw new AppError('bad_request', 'Nothing to change', 400);
-      updateUser(deps.db, id, patch);
+      updateUser(deps.db, c.get('user').id, id, patch);
       c.get('logger').info({ userId: id, ...patch }, 'account changed by admin');
       if (c.req.header('hx-request') === 'true') return c.html(<UsersTable c={c} deps={deps} />);
       return c.redirect('/admin/users', 303);
