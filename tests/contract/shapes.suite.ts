@@ -145,7 +145,7 @@ export function shapesSuite(get: () => World): void {
           expect(hit.children.length).toBeGreaterThan(0);
           expect(hit.children.length).toBeLessThanOrEqual(3);
           for (const child of hit.children) {
-            expect(keys(child)).toEqual(['content', 'id', 'score']);
+            expect(keys(child)).toEqual(['content', 'id', 'score', 'signals']);
             expect(child).toMatchObject(scored);
           }
         }

@@ -36,3 +36,24 @@ export async function createTestDeps(env: Record<string, string> = {}): Promise<
     },
   });
 }
+
+/** Counts the embedder's calls from now on, passages and queries alike. */
+export function countEmbeddings(deps: Deps): { calls: number } {
+  const counter = { calls: 0 };
+  const inner = deps.embedder;
+  deps.embedder = {
+    model: inner.model,
+    dimension: inner.dimension,
+    embed: (texts) => {
+      counter.calls++;
+      return inner.embed(texts);
+    },
+    ...(inner.embedQuery && {
+      embedQuery: (text: string) => {
+        counter.calls++;
+        return inner.embedQuery?.(text) ?? Promise.reject(new Error('no embedQuery'));
+      },
+    }),
+  };
+  return counter;
+}

@@ -2,23 +2,10 @@ import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { createKb } from '../../services/core/kbs/index.ts';
 import { search } from '../../services/core/search/index.ts';
-import { createTestDeps, type TestDeps } from '../helpers/deps.ts';
+import { countEmbeddings, createTestDeps, type TestDeps } from '../helpers/deps.ts';
 import { draftFromMarkdown, insertUser, writeDocument } from './load.ts';
 
 const DOC = '# Bees\n\n## Mites\n\nVarroa mites spread viruses among bees.\n\nTreat with oxalic acid in winter.';
-
-function countEmbeds(deps: TestDeps) {
-  const counter = { calls: 0 };
-  const embed = deps.embedder.embed.bind(deps.embedder);
-  deps.embedder = {
-    ...deps.embedder,
-    embed: (texts) => {
-      counter.calls++;
-      return embed(texts);
-    },
-  };
-  return counter;
-}
 
 describe('search cache with Redis', () => {
   const redisUrl = inject('redisUrl');
@@ -49,7 +36,7 @@ describe('search cache with Redis', () => {
 
     await expect.poll(async () => (await admin.keys(`cos:res:${kbId}:*`)).length).toBeGreaterThan(0);
     second = await createTestDeps({ DATA_DIR: first.dataDir, REDIS_URL: redisUrl });
-    const embeds = countEmbeds(second);
+    const embeds = countEmbeddings(second);
     expect((await search(second, { userId }, req)).hits).toEqual(answer.hits);
     expect(embeds.calls).toBe(0);
     expect(await redisReads()).toBeGreaterThan(reads);

@@ -111,9 +111,8 @@ describe('search with RERANK_MODEL', () => {
     expect(html).toMatch(/rerank score \d\.\d{3}/);
   });
 
-  it('reranks inside the drilled-down section too', async () => {
+  it('reranks the drill-down passages too', async () => {
     const hits = await search('a swarm hangs on a branch', { topK: 2 });
-    expect(hits).toHaveLength(1);
     expect(passages(hits).map((c) => c.content)).toEqual([
       'A swarm hangs on a branch for a few hours while scouts look for a new home.',
       expect.any(String),

@@ -58,12 +58,34 @@ function termCounts(text: string): Map<string, number> {
   return counts;
 }
 
+/** Murmur3's finaliser: spreads FNV's weak low bits over the whole word. */
+function mix(h: number): number {
+  let x = h;
+  x ^= x >>> 16;
+  x = Math.imul(x, 0x85ebca6b);
+  x ^= x >>> 13;
+  x = Math.imul(x, 0xc2b2ae35);
+  x ^= x >>> 16;
+  return x >>> 0;
+}
+
+/** Each v2 feature goes to this many slots, so one unlucky collision cannot cancel a term out. */
+const SLOTS = 2;
+
 /** Adds weighted features into a vector by signed hashing, then L2-normalises it. */
-function hashed(features: Iterable<[string, number]>, dimension: number): Float32Array {
+function hashed(features: Iterable<[string, number]>, dimension: number, slots = 1): Float32Array {
   const v = new Float32Array(dimension);
   for (const [feature, weight] of features) {
-    const h = fnv1a(feature);
-    v[h % dimension] += h & 0x80000000 ? -weight : weight;
+    let h = fnv1a(feature);
+    if (slots === 1) {
+      v[h % dimension] += h & 0x80000000 ? -weight : weight;
+      continue;
+    }
+    const share = weight / Math.sqrt(slots);
+    for (let k = 0; k < slots; k++) {
+      h = mix(h + k);
+      v[h % dimension] += h & 0x80000000 ? -share : share;
+    }
   }
   let norm = 0;
   for (const x of v) norm += x * x;
@@ -106,6 +128,7 @@ export function createLocalEmbedder(opts: LocalEmbedderOptions = {}): Embedder {
     hashed(
       [...termCounts(text)].map(([t, tf]) => [t, 1 + Math.log(tf)]),
       dimension,
+      SLOTS,
     );
   return {
     model,
@@ -120,10 +143,12 @@ export function createLocalEmbedder(opts: LocalEmbedderOptions = {}): Embedder {
         return hashed(
           terms.map((t) => [t, 1]),
           dimension,
+          SLOTS,
         );
       return hashed(
         terms.map((t) => [t, Math.sqrt(idf(stats.rows, stats.df.get(t) ?? 0))]),
         dimension,
+        SLOTS,
       );
     },
   };

@@ -6,6 +6,9 @@ const MAX_SCAN_CHARS = 200_000;
 const KEY_SENTENCES = 5;
 const MAX_SECTIONS = 12;
 const MAX_LEAD_CHARS = 200;
+/** Section titles are the words people search for: as many as fit, not just the first dozen. */
+const MAX_OUTLINE_CHARS = 1500;
+const KEY_TERMS = 20;
 
 const KINDS: Array<{ en: string; zh: string; words: RegExp }> = [
   {
@@ -58,6 +61,31 @@ function sectionLeads(blocks: Block[], maxLevel: number): Array<{ heading: strin
   return leads;
 }
 
+/** The titles of the main sections, in order, as many as fit in `MAX_OUTLINE_CHARS`. */
+function outline(titles: string[]): string[] {
+  const out: string[] = [];
+  let chars = 0;
+  for (const t of new Set(titles)) {
+    if (chars + t.length > MAX_OUTLINE_CHARS) break;
+    out.push(t);
+    chars += t.length + 2;
+  }
+  return out;
+}
+
+/** The document's own vocabulary: its most frequent words of two characters or more. */
+function keyTerms(text: string): string[] {
+  const freq = new Map<string, number>();
+  for (const w of segment(text, { dropStopwords: true })) {
+    if (w.length > 1 && !/^\d+$/.test(w)) freq.set(w, (freq.get(w) ?? 0) + 1);
+  }
+  return [...freq.entries()]
+    .filter(([, n]) => n > 1)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, KEY_TERMS)
+    .map(([w]) => w);
+}
+
 /** Sentences that carry the document's most frequent words, in reading order. */
 function keySentences(text: string, skip: Set<string>): string[] {
   const sentences = splitSentences(text)
@@ -75,9 +103,9 @@ function keySentences(text: string, skip: Set<string>): string[] {
 }
 
 /**
- * A K-Type summary without a model: the title, a guessed kind of knowledge, the main
- * sections each with its opening sentence, and a few more key sentences chosen by word
- * frequency (Chinese segmented by jieba).
+ * A K-Type summary without a model: the title, a guessed kind of knowledge, the titles of its
+ * main sections (as many as fit), the first sections each with its opening sentence, a few
+ * key sentences and the document's most frequent terms (Chinese segmented by jieba).
  */
 export function extractiveSummary(title: string, blocks: Block[]): string {
   const body = blocks
@@ -89,7 +117,8 @@ export function extractiveSummary(title: string, blocks: Block[]): string {
   const sections = blocks
     .filter((b) => b.heading !== undefined && b.heading <= topLevel + 1 && b.text !== title)
     .map((b) => b.text.replace(/\s+/g, ' ').slice(0, 60));
-  const uniqueSections = [...new Set(sections)].slice(0, MAX_SECTIONS);
+  const uniqueSections = outline(sections);
+  const terms = keyTerms(body);
   const kind = guessKind(`${title}\n${sections.join('\n')}\n${body.slice(0, 20_000)}`);
   const leads = sectionLeads(blocks, topLevel + 1).filter((l) => l.heading !== title);
   const points = keySentences(body, new Set(leads.map((l) => l.lead)));
@@ -98,11 +127,13 @@ export function extractiveSummary(title: string, blocks: Block[]): string {
     if (uniqueSections.length > 0) lines.push(`主要章节：${uniqueSections.join('；')}。`);
     for (const l of leads) lines.push(`${l.heading}：${l.lead}`);
     if (points.length > 0) lines.push(`要点：${points.join(' ')}`);
+    if (terms.length > 0) lines.push(`关键词：${terms.join('、')}。`);
     return lines.join('\n');
   }
   const lines = [title, `Kind: ${kind.en}.`];
   if (uniqueSections.length > 0) lines.push(`Main sections: ${uniqueSections.join('; ')}.`);
   for (const l of leads) lines.push(`${l.heading}: ${l.lead}`);
   if (points.length > 0) lines.push(`Key points: ${points.join(' ')}`);
+  if (terms.length > 0) lines.push(`Key terms: ${terms.join(', ')}.`);
   return lines.join('\n');
 }

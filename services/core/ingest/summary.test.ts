@@ -23,6 +23,17 @@ describe('extractive summary', () => {
     expect(s).toContain('Installation: Install Redis from the package manager.');
   });
 
+  it('lists the titles of every main section of a long manual and its own key terms', () => {
+    const sections = Array.from(
+      { length: 30 },
+      (_, i) =>
+        `## Chapter ${i + 1} about topic${i + 1}\nThe rsyslog daemon and topic${i + 1} are configured here with rsyslog.conf.`,
+    );
+    const s = extractiveSummary('Manual', parseMarkdown(Buffer.from(`# Manual\n\n${sections.join('\n\n')}`)).blocks);
+    expect(s).toContain('Chapter 30 about topic30');
+    expect(s).toMatch(/Key terms: .*rsyslog/);
+  });
+
   it('writes a Chinese frame for Chinese documents', () => {
     const doc = parseText(
       Buffer.from(

@@ -6,9 +6,13 @@ import type { Block } from './parsers/types.ts';
 const EXCERPT_TOKENS = 6000;
 const OUTLINE_ITEMS = 60;
 
-const SYSTEM_PROMPT = `You write a "K-Type" summary of a document for a knowledge base index.
-Say what kind of knowledge it holds (policy, guide, reference, report, notes, ...), its main modules or sections,
-and its key facts, in at most 150 words, in the document's own language. Plain text, no preamble.`;
+const SYSTEM_PROMPT = `You write a "K-Type" summary of a document for a knowledge base's search index.
+In the document's own language, plain text, no preamble, at most 200 words:
+1. the kind of knowledge it holds (policy, how-to guide, reference manual, FAQ, report, meeting notes, ...);
+2. its main modules or sections, by their own titles;
+3. the terms, commands, products and names it defines or explains, as they are written in the text;
+4. its key facts.
+Use the words a reader would search for; do not invent anything the text does not say.`;
 
 export interface SummaryResult {
   summary: string;

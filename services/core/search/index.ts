@@ -83,7 +83,11 @@ export async function searchLocal(deps: Deps, who: Principal, req: SearchRequest
   const variant = `${model}|${mode}|${topK}|${hybrid}|${rerank.key}|${query}`;
   const resultKey = `cos:res:${kbId}:${kbGeneration(deps, kbId)}:${hash(variant)}`;
   const embeddingKey = `cos:emb:${hash(`${model}|${query}`)}`;
-  const [cachedResult, cachedVector] = await deps.cache.getMany([resultKey, embeddingKey]);
+  // A query embedding that depends on the index (the built-in embedder's) is never cached.
+  const remoteEmbedding = !index.embedder.embedQuery;
+  const [cachedResult, cachedVector] = await deps.cache.getMany(
+    remoteEmbedding ? [resultKey, embeddingKey] : [resultKey],
+  );
   const took = () => Math.round((performance.now() - started) * 100) / 100;
   if (cachedResult) return { ...(JSON.parse(cachedResult) as SearchResult), tookMs: took() };
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDeps, type TestDeps } from '../../../tests/helpers/deps.ts';
+import { countEmbeddings, createTestDeps, type TestDeps } from '../../../tests/helpers/deps.ts';
 import { draftFromMarkdown, insertUser, type LoadedDocument, writeDocument } from '../../../tests/search/load.ts';
 import { AppError } from '../errors.ts';
 import { createKb } from '../kbs/index.ts';
@@ -109,22 +109,17 @@ describe('search', () => {
   });
 
   it('serves a repeated query from the cache without embedding it again', async () => {
-    let calls = 0;
-    const embed = deps.embedder.embed.bind(deps.embedder);
-    deps.embedder = {
-      ...deps.embedder,
-      embed: (texts) => {
-        calls++;
-        return embed(texts);
-      },
-    };
+    // An embedder through ONEAPI: its query embeddings are cached (the built-in one's depend on the index).
+    const { embedQuery: _local, ...remote } = deps.embedder;
+    deps.embedder = remote;
+    const embeddings = countEmbeddings(deps);
     const first = await search(deps, { userId }, { kbId, query: 'queen swarming' });
     const second = await search(deps, { userId }, { kbId, query: 'queen swarming' });
     expect(second.hits).toEqual(first.hits);
-    expect(calls).toBe(1);
+    expect(embeddings.calls).toBe(1);
     const otherMode = await search(deps, { userId }, { kbId, query: 'queen swarming', mode: 'flat' });
     expect(otherMode.mode).toBe('flat');
-    expect(calls).toBe(1);
+    expect(embeddings.calls).toBe(1);
   });
 
   it('drops cached results when the KB content changes', async () => {

@@ -24,8 +24,13 @@ describe('ftsQuery', () => {
     expect(ftsQuery('?? 的 the')).toBeNull();
   });
 
-  it('matches what segmentForIndex wrote', () => {
-    expect(segmentForIndex('部署到服务器')).toBe('部署 到 服务器');
+  it('finds the shorter words inside long Chinese words, and English words by their stem', () => {
+    const indexed = new Set(segmentForIndex('部署到代理服务器。Configuring the servers').split(' '));
+    for (const query of ['服务器', '代理', 'configure server', 'configured']) {
+      const terms = (ftsQuery(query) ?? '').split(' OR ').map((t) => t.replaceAll('"', ''));
+      expect(terms.length, query).toBeGreaterThan(0);
+      for (const t of terms) expect(indexed, `${query}: ${t}`).toContain(t);
+    }
   });
 });
 
