@@ -49,7 +49,7 @@ export async function prepareAnswer(deps: Deps, who: Principal, input: PrepareIn
   });
   const chat = deps.chat;
   if (!chat) {
-    const text = extractiveAnswer(citations, language);
+    const text = extractiveAnswer(input.question, citations, language);
     return {
       kbId: kb.id,
       question: input.question,
