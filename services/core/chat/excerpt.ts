@@ -16,6 +16,8 @@ export interface Excerpt {
 const EXCERPT_CHARS = 420;
 /** A heading names a topic rather than answering: it counts half. */
 const HEADING_WEIGHT = 0.5;
+/** Words a follow-up carries from earlier questions count half of the question's own. */
+const CARRIED_WEIGHT = 0.5;
 
 const CJK_END = /[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]$/u;
 const flat = (s: string) => s.replace(/\s+/g, ' ').trim();
@@ -62,10 +64,14 @@ function sentencesOf(passage: string, index: number): Sentence[] {
  * For each passage that shares a word with the question, its best sentence and a little
  * context around it, best first. A sentence scores the rarity (inverse document frequency over
  * all the sentences given) of the question's words it contains, so the sentence naming the
- * specific thing asked about beats those that repeat the common words.
+ * specific thing asked about beats those that repeat the common words. `carried` words (from
+ * earlier questions of a conversation) count half.
  */
-export function answeringExcerpts(question: string, passages: string[]): Excerpt[] {
-  const wanted = terms(question);
+export function answeringExcerpts(question: string, passages: string[], carried: string[] = []): Excerpt[] {
+  const own = terms(question);
+  const weight = new Map<string, number>([...terms(carried.join(' '))].map((t) => [t, CARRIED_WEIGHT]));
+  for (const t of own) weight.set(t, 1);
+  const wanted = new Set(weight.keys());
   const byPassage = passages.map(sentencesOf);
   const all = byPassage.flat();
   const df = new Map<string, number>();
@@ -75,7 +81,8 @@ export function answeringExcerpts(question: string, passages: string[]): Excerpt
     return n === 0 ? 0 : Math.log(1 + (all.length - n + 0.5) / (n + 0.5));
   };
   const score = (s: Sentence) =>
-    [...wanted].reduce((sum, t) => sum + (s.terms.has(t) ? idf(t) : 0), 0) * (s.heading ? HEADING_WEIGHT : 1);
+    [...wanted].reduce((sum, t) => sum + (s.terms.has(t) ? idf(t) * (weight.get(t) ?? 0) : 0), 0) *
+    (s.heading ? HEADING_WEIGHT : 1);
 
   const excerpts: Excerpt[] = [];
   for (const sentences of byPassage) {

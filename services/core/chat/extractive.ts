@@ -16,10 +16,11 @@ interface Quote {
  * passages that hold them, best first; when no sentence shares a word with the question, the
  * head of the best passages.
  */
-function quotesFor(question: string, citations: Citation[]): Quote[] {
+function quotesFor(question: string, citations: Citation[], carried: string[]): Quote[] {
   const excerpts = answeringExcerpts(
     question,
     citations.map((c) => c.quote),
+    carried,
   );
   const top = excerpts[0]?.score ?? 0;
   const chosen: typeof excerpts = [];
@@ -43,10 +44,16 @@ function quotesFor(question: string, citations: Citation[]): Quote[] {
 /**
  * The answer without a language model: the sentences of the retrieved passages that answer
  * the question, quoted, each with its passage's [n] marker and source file, so it carries the
- * same citations an LLM answer would.
+ * same citations an LLM answer would. `carried` are the words a follow-up takes from the
+ * earlier questions: they count too, less than the question's own.
  */
-export function extractiveAnswer(question: string, citations: Citation[], language: AnswerLanguage): string {
-  const quotes = quotesFor(question, citations);
+export function extractiveAnswer(
+  question: string,
+  citations: Citation[],
+  language: AnswerLanguage,
+  carried: string[] = [],
+): string {
+  const quotes = quotesFor(question, citations, carried);
   if (quotes.length === 0) {
     return language === 'zh'
       ? '知识库中没有找到与这个问题相关的内容。'
