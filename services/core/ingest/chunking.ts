@@ -35,6 +35,8 @@ interface Unit {
   page: number | null;
   heading: string | null;
   isHeading: boolean;
+  /** A record block: one child as it is. */
+  record: boolean;
 }
 
 /** Paragraphs tagged with their heading path; a paragraph over `parentMax` is cut by sentences. */
@@ -53,10 +55,11 @@ function toUnits(blocks: Block[]): Unit[][] {
     const page = block.page ?? null;
     const tokens = countTokens(block.text);
     const isHeading = block.heading !== undefined;
-    if (tokens <= CHUNKING.parentMax) current.push({ text: block.text, tokens, page, heading, isHeading });
+    const record = block.record === true;
+    if (tokens <= CHUNKING.parentMax) current.push({ text: block.text, tokens, page, heading, isHeading, record });
     else
       for (const text of packSentences(block.text, CHUNKING.parentTarget)) {
-        current.push({ text, tokens: countTokens(text), page, heading, isHeading });
+        current.push({ text, tokens: countTokens(text), page, heading, isHeading, record: false });
       }
   }
   if (current.length > 0) sections.push(current);
@@ -96,10 +99,13 @@ function groupParents(sections: Unit[][]): Unit[][] {
     current = [];
     tokens = 0;
   };
+  const hasRecords = (units: Unit[]) => units.some((u) => u.record);
   for (const section of sections) {
     const sectionTokens = section.reduce((n, u) => n + u.tokens, 0);
     const onlyHeadings = current.every((u) => u.isHeading);
-    if (tokens + sectionTokens > CHUNKING.parentMax && !onlyHeadings) close();
+    // A section of records (a sheet) is a parent of its own, never merged with its neighbours.
+    const apart = hasRecords(section) || hasRecords(current);
+    if ((tokens + sectionTokens > CHUNKING.parentMax || apart) && !onlyHeadings) close();
     for (const unit of section) {
       if (tokens + unit.tokens > CHUNKING.parentMax || (tokens >= CHUNKING.parentTarget && current.length > 0)) close();
       current.push(unit);
@@ -111,14 +117,38 @@ function groupParents(sections: Unit[][]): Unit[][] {
   return parents;
 }
 
+type ChildPiece = { content: string; tokens: number; page: number | null };
+
+/** Children of a parent: each record as it is, the text between records by `splitProse`. */
+function splitChildren(units: Unit[]): ChildPiece[] {
+  const children: ChildPiece[] = [];
+  let prose: Unit[] = [];
+  const records = units.some((u) => u.record);
+  // Beside records, a heading (the sheet name) is already in every child's heading path.
+  const flush = () => {
+    if (prose.length > 0 && (!records || prose.some((u) => !u.isHeading))) children.push(...splitProse(prose));
+    prose = [];
+  };
+  for (const unit of units) {
+    if (!unit.record) {
+      prose.push(unit);
+      continue;
+    }
+    flush();
+    children.push({ content: unit.text, tokens: unit.tokens, page: unit.page });
+  }
+  flush();
+  return children;
+}
+
 /** Sentence-aligned children of about `childTarget` tokens; each repeats the tail of the previous. */
-function splitChildren(units: Unit[]): Array<{ content: string; tokens: number; page: number | null }> {
+function splitProse(units: Unit[]): ChildPiece[] {
   const sentences = units.flatMap((u) =>
     splitSentences(`${u.text}\n\n`)
       .flatMap((s) => (countTokens(s) > CHUNKING.childMax ? hardSplit(s, CHUNKING.childTarget) : [s]))
       .map((text) => ({ text, tokens: countTokens(text), page: u.page })),
   );
-  const children: Array<{ content: string; tokens: number; page: number | null }> = [];
+  const children: ChildPiece[] = [];
   let start = 0;
   while (start < sentences.length) {
     let end = start;
