@@ -1,3 +1,4 @@
+import { AppError } from '../../errors.ts';
 import { IngestError } from '../errors.ts';
 import { tidyOcrText } from './cleanup.ts';
 import { runTool, ToolError } from './run.ts';
@@ -41,4 +42,21 @@ export function installedOcrLanguages(): Promise<string[]> {
     )
     .catch(() => []);
   return installed;
+}
+
+/**
+ * Refuses (400) an OCR language setting naming a language this server's Tesseract lacks. Where
+ * Tesseract is not installed at all the setting is kept as given, for when it is.
+ */
+export async function assertOcrLanguage(languages: string): Promise<void> {
+  const available = await installedOcrLanguages();
+  if (available.length === 0) return;
+  const missing = languages.split('+').filter((l) => !available.includes(l));
+  if (missing.length > 0) {
+    throw new AppError(
+      'validation_failed',
+      `ocrLanguage: ${missing.join(', ')} is not installed; available: ${available.join(', ')}`,
+      400,
+    );
+  }
 }
