@@ -19,7 +19,7 @@ const ANALYSIS_WIDTH = 1200;
  * about 36 px tall. Returns PNG bytes. An unreadable or oversized image is an IngestError.
  */
 export async function prepareForOcr(bytes: Uint8Array): Promise<Buffer> {
-  const input = () => sharp(bytes, { limitInputPixels: MAX_IMAGE_PIXELS, failOn: 'none' });
+  const input = () => sharp(bytes, { limitInputPixels: MAX_IMAGE_PIXELS, failOn: 'truncated' });
   let width: number;
   let height: number;
   try {
