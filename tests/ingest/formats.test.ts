@@ -228,7 +228,11 @@ describe('detection and failures of the new kinds', () => {
       ['blank.png', fixture('excerpt.png').subarray(0, 200), /image could not be read/],
       ['bad.xlsx', makeZip({ 'xl/workbook.xml': '<workbook><unclosed' }), /spreadsheet could not be read/],
       ['bad.pptx', makeZip({ 'ppt/presentation.xml': '<p:presentation/>' }), /presentation contains no text/],
-      ['bad.epub', makeZip({ mimetype: 'application/epub+zip', 'META-INF/container.xml': '<container/>' }), /e-book could not be read/],
+      [
+        'bad.epub',
+        makeZip({ mimetype: 'application/epub+zip', 'META-INF/container.xml': '<container/>' }),
+        /e-book could not be read/,
+      ],
     ];
     for (const [name, bytes, error] of broken) {
       const doc = await ingest(name, bytes);
