@@ -29,6 +29,7 @@ RUN npm prune --omit=dev --no-audit --no-fund
 FROM ${NODE_IMAGE} AS runtime
 RUN apt-get update \
  && apt-get install -y --no-install-recommends tini ca-certificates \
+      tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-eng poppler-utils \
  && rm -rf /var/lib/apt/lists/* \
  && (id -u node >/dev/null 2>&1 || useradd --uid 1000 --create-home --shell /bin/sh node) \
  && mkdir -p /data /files /backups \

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages that a CI stage relies on, only those that are missing.
-#   ensure-packages.sh test        what `npm test` uses (Redis, Chromium, a CJK font)
+#   ensure-packages.sh test        what `npm test` uses (Redis, Chromium, a CJK font, Tesseract with
+#                                  Chinese and English, poppler for rendering scanned PDF pages)
 #   ensure-packages.sh containers  what `npm run test:containers` uses (podman and its helpers)
 # Each line of a stage is "<path or command that proves it is there> <package> [no-recommends]".
 set -euo pipefail
@@ -10,6 +11,10 @@ stage_test() {
 redis-server redis-server
 /usr/bin/chromium chromium no-recommends
 /usr/share/fonts/truetype/wqy/wqy-microhei.ttc fonts-wqy-microhei no-recommends
+tesseract tesseract-ocr no-recommends
+/usr/share/tesseract-ocr/5/tessdata/eng.traineddata tesseract-ocr-eng no-recommends
+/usr/share/tesseract-ocr/5/tessdata/chi_sim.traineddata tesseract-ocr-chi-sim no-recommends
+pdftoppm poppler-utils no-recommends
 LIST
 }
 

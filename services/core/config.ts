@@ -51,6 +51,10 @@ export const configSchema = z
       .enum(['true', 'false', '1', '0', ''])
       .default('false')
       .transform((v) => v === 'true' || v === '1'),
+    URL_IMPORT_ALLOW_PRIVATE: z
+      .enum(['true', 'false', '1', '0', ''])
+      .default('false')
+      .transform((v) => v === 'true' || v === '1'),
     INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
     SIGNUP: optionalString.pipe(z.enum(signupPolicies).optional()),
   })

@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'wrong_password'
   | 'payload_too_large'
   | 'unsupported_type'
+  | 'url_refused'
   | 'rate_limited'
   | 'llm_error'
   | 'llm_unavailable'

@@ -65,4 +65,39 @@ describe('mock ONEAPI', () => {
     const models = await app.request('/v1/models', { headers: auth });
     expect(models.status).toBe(200);
   });
+
+  it('answers scripted replies first, then as usual', async () => {
+    const app = createApp();
+    await app.request('/__control', { method: 'POST', body: JSON.stringify({ replies: ['scripted'] }) });
+    const ask = async () => {
+      const res = await app.request('/v1/chat/completions', {
+        method: 'POST',
+        body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hello' }] }),
+      });
+      return ((await res.json()) as { choices: Array<{ message: { content: string } }> }).choices[0]?.message.content;
+    };
+    expect(await ask()).toBe('scripted');
+    expect(await ask()).toBe('Mock answer from gpt-4o-mini: hello');
+  });
+
+  it('reranks by word overlap, refuses an unknown model, and can lack the endpoint', async () => {
+    const app = createApp();
+    const rerank = (model: string) =>
+      app.request('/v1/rerank', {
+        method: 'POST',
+        body: JSON.stringify({
+          model,
+          query: 'green tea',
+          documents: ['black coffee', 'green tea leaves', 'tea'],
+          top_n: 2,
+        }),
+      });
+    const ok = (await (await rerank('bge-reranker-v2-m3')).json()) as { results: Array<{ index: number }> };
+    expect(ok.results.map((r) => r.index)).toEqual([1, 2]);
+    const unknown = await rerank('other');
+    expect(unknown.status).toBe(400);
+    expect(await unknown.json()).toMatchObject({ error: { code: 'model_not_found' } });
+    await app.request('/__control', { method: 'POST', body: JSON.stringify({ rerank: false }) });
+    expect((await rerank('bge-reranker-v2-m3')).status).toBe(404);
+  });
 });

@@ -27,6 +27,8 @@ export interface MockState {
   down: boolean;
   /** False: `/v1/rerank` answers 404, as a gateway without the endpoint does. */
   rerank: boolean;
+  /** Scripted answers: each chat completion takes the first one left, then answers as usual. */
+  replies: string[];
   /** Pause between streamed chunks. */
   chunkDelayMs: number;
   /** When set, streamed answers are cut off after this many chunks, without a finish. */
@@ -53,6 +55,7 @@ function cleanSlate(): Omit<MockState, 'key' | 'models' | 'rerankModels' | 'dime
     delayMs: 0,
     down: false,
     rerank: true,
+    replies: [],
     chunkDelayMs: 2,
     breakStreamAfter: undefined,
   };
@@ -76,6 +79,7 @@ export interface ControlInput {
   delayMs?: number;
   down?: boolean;
   rerank?: boolean;
+  replies?: string[];
   chunkDelayMs?: number;
   breakStreamAfter?: number | null;
   reset?: boolean;
@@ -89,6 +93,7 @@ export function applyControl(state: MockState, input: ControlInput): void {
   if (typeof input.delayMs === 'number') state.delayMs = input.delayMs;
   if (typeof input.down === 'boolean') state.down = input.down;
   if (typeof input.rerank === 'boolean') state.rerank = input.rerank;
+  if (Array.isArray(input.replies)) state.replies = input.replies.filter((r) => typeof r === 'string');
   if (typeof input.chunkDelayMs === 'number') state.chunkDelayMs = input.chunkDelayMs;
   if (input.breakStreamAfter !== undefined) state.breakStreamAfter = input.breakStreamAfter ?? undefined;
 }

@@ -80,7 +80,7 @@ export function v1Routes(state: MockState) {
       role: m.role ?? 'user',
       content: textOf(m.content),
     }));
-    const answer = mockAnswer(body.model, messages);
+    const answer = state.replies.shift() ?? mockAnswer(body.model, messages);
     const id = `chatcmpl-${state.requests.length}`;
     const model = body.model;
     if (!body.stream) {

@@ -21,6 +21,14 @@ describe('Dockerfile', () => {
     expect(runtime).not.toMatch(/g\+\+|npm (ci|install)/);
   });
 
+  it('ships Tesseract (Chinese and English) and poppler for OCR, without recommended extras', () => {
+    const install = /apt-get install -y --no-install-recommends ([^&]*)&&/.exec(runtime.replace(/\\\n/g, ' '));
+    const packages = (install?.[1] ?? '').split(/\s+/);
+    for (const pkg of ['tesseract-ocr', 'tesseract-ocr-chi-sim', 'tesseract-ocr-eng', 'poppler-utils']) {
+      expect(packages).toContain(pkg);
+    }
+  });
+
   it('runs as a non-root user under tini with a Node health check', () => {
     expect(runtime).toMatch(/^USER node$/m);
     expect(runtime).toMatch(/^ENTRYPOINT \["tini", "--"\]$/m);

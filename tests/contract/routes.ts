@@ -51,6 +51,13 @@ export function ownedRoutes(owner: Owned): RouteCall[] {
     },
     { method: 'DELETE', path: `/api/kbs/${kbId}/members/${m}`, resource: 'member', needs: 'manage', consumes: true },
     { method: 'POST', path: `/api/kbs/${kbId}/documents`, body: upload(), resource: 'kb', needs: 'write' },
+    {
+      method: 'POST',
+      path: `/api/kbs/${kbId}/documents/url`,
+      body: { url: 'http://127.0.0.1:9/contract-probe' },
+      resource: 'kb',
+      needs: 'write',
+    },
     { method: 'GET', path: `/api/kbs/${kbId}/documents`, resource: 'kb', needs: 'read' },
     { method: 'GET', path: `/api/documents/${d}`, resource: 'document', needs: 'read' },
     { method: 'GET', path: `/api/documents/${d}/chunks`, resource: 'document', needs: 'read' },

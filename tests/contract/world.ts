@@ -113,7 +113,8 @@ export async function seedKb(
 
 /** A gateway over fresh deps with an in-process worker and two seeded users. */
 export async function createWorld(env: Record<string, string> = {}): Promise<World> {
-  const deps = await createTestDeps({ MAX_UPLOAD_MB: '1', ...env });
+  // Web imports in the route table point at a closed loopback port: nothing leaves the machine.
+  const deps = await createTestDeps({ MAX_UPLOAD_MB: '1', URL_IMPORT_ALLOW_PRIVATE: 'true', ...env });
   let worker: RunningIngestWorker | undefined;
   try {
     worker = await startIngestWorker(deps);

@@ -166,7 +166,7 @@ describe('document ingestion over the API', () => {
     expect(broken.status).toBe('failed');
     expect(broken.error).toMatch(/PDF could not be read/);
     const scanned = await ingest('scan.pdf', makePdf(['']));
-    expect(scanned).toMatchObject({ status: 'failed', error: expect.stringMatching(/no text layer/) });
+    expect(scanned).toMatchObject({ status: 'failed', error: expect.stringMatching(/No text was found in the PDF/) });
     const badDocx = await ingest('bad.docx', makeZip({ 'word/document.xml': '<w:document><unclosed' }));
     expect(badDocx).toMatchObject({ status: 'failed', error: expect.stringMatching(/Word document/) });
     const fine = await ingest('after.md', '# Still fine\nThe server carries on.');
@@ -181,7 +181,7 @@ describe('document ingestion over the API', () => {
       ['photo.pdf', makePng(), 415, 'unsupported_type'],
       ['program.txt', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 0, 1, 2, 3]), 415, 'unsupported_type'],
       ['archive.docx', makeZip({ 'a.txt': 'not a word file' }), 415, 'unsupported_type'],
-      ['image.png', makePng(), 415, 'unsupported_type'],
+      ['image.png', makePdf(['a pdf named png']), 415, 'unsupported_type'],
       ['empty.txt', '', 400, 'bad_request'],
       ['big.txt', 'x'.repeat(1024 * 1024 + 10), 413, 'payload_too_large'],
       ['huge.txt', 'x'.repeat(2 * 1024 * 1024), 413, 'payload_too_large'],

@@ -2,6 +2,7 @@ import { kbAccess, type Principal } from '../access/index.ts';
 import type { Deps } from '../deps.ts';
 import type { ChatMessage } from '../llm/index.ts';
 import { extractiveAnswer, pieces } from './extractive.ts';
+import { conversationQuery } from './follow-up.ts';
 import { detectLanguage } from './language.ts';
 import { EXTRACTIVE_MODEL, resolveModel } from './models.ts';
 import { buildPrompt } from './prompt.ts';
@@ -34,11 +35,17 @@ export interface PrepareInput {
   instructions?: string;
 }
 
-/** Retrieves passages for the question and prepares the answer (LLM when configured, else extractive). */
+/**
+ * Retrieves passages for the question, read in its conversation, and prepares the answer
+ * (LLM when configured, else extractive).
+ */
 export async function prepareAnswer(deps: Deps, who: Principal, input: PrepareInput): Promise<PreparedAnswer> {
   const kb = kbAccess(deps.db, who, input.kbId, 'read');
   const language = detectLanguage(input.question);
-  const { hits, citations } = await retrieveContext(deps, who, kb.id, input.question);
+  const chat = deps.chat;
+  const model = chat ? resolveModel(deps, kb, { model: input.model ?? null }) : EXTRACTIVE_MODEL;
+  const query = await conversationQuery(deps, { question: input.question, history: input.history ?? [], model });
+  const { hits, citations } = await retrieveContext(deps, who, kb.id, query.text);
   const messages = buildPrompt({
     question: input.question,
     language,
@@ -47,9 +54,8 @@ export async function prepareAnswer(deps: Deps, who: Principal, input: PrepareIn
     history: input.history,
     instructions: input.instructions,
   });
-  const chat = deps.chat;
   if (!chat) {
-    const text = extractiveAnswer(citations, language);
+    const text = extractiveAnswer(input.question, citations, language, query.carried);
     return {
       kbId: kb.id,
       question: input.question,
@@ -62,7 +68,6 @@ export async function prepareAnswer(deps: Deps, who: Principal, input: PrepareIn
       complete: async () => text,
     };
   }
-  const model = resolveModel(deps, kb, { model: input.model ?? null });
   return {
     kbId: kb.id,
     question: input.question,

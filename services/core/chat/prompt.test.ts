@@ -41,9 +41,9 @@ describe('chat prompt', () => {
   });
 
   it('quotes the best passages when no model is configured', () => {
-    const text = extractiveAnswer(citationsOf(hits), 'en');
-    expect(text).toContain('> Cats purr when they are content. [1]');
+    const text = extractiveAnswer('How long do cats nap?', citationsOf(hits), 'en');
+    expect(text).toContain('> Cats nap for sixteen hours a day. [2]');
     expect(text).toContain('cats.md');
-    expect(extractiveAnswer([], 'zh')).toContain('没有找到');
+    expect(extractiveAnswer('猫睡多久？', [], 'zh')).toContain('没有找到');
   });
 });

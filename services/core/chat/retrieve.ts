@@ -1,6 +1,6 @@
 import type { Principal } from '../access/index.ts';
 import type { Deps } from '../deps.ts';
-import { search } from '../search/index.ts';
+import { MAX_QUERY_CHARS, search } from '../search/index.ts';
 import type { SearchHit } from '../search/types.ts';
 import type { Citation } from './types.ts';
 
@@ -22,9 +22,11 @@ export async function retrieveContext(
   kbId: string,
   question: string,
 ): Promise<RetrievedContext> {
-  let result = await search(deps, who, { kbId, query: question, mode: 'drill-down', topK: TOP_K, hybrid: true });
+  // A chat message may be longer than a search query; its start says what it is about.
+  const query = question.slice(0, MAX_QUERY_CHARS);
+  let result = await search(deps, who, { kbId, query, mode: 'drill-down', topK: TOP_K, hybrid: true });
   if (result.hits.length === 0) {
-    result = await search(deps, who, { kbId, query: question, mode: 'flat', topK: TOP_K, hybrid: true });
+    result = await search(deps, who, { kbId, query, mode: 'flat', topK: TOP_K, hybrid: true });
   }
   return { hits: result.hits, citations: citationsOf(result.hits) };
 }

@@ -52,6 +52,8 @@ export const knowledgeBases = sqliteTable(
     title: text('title').notNull(),
     description: text('description').notNull().default(''),
     chatModel: text('chat_model'),
+    /** Tesseract languages for scanned pages and images, e.g. `chi_sim+eng`. */
+    ocrLanguage: text('ocr_language').notNull().default('chi_sim+eng'),
     createdAt: createdAt(),
     updatedAt: integer('updated_at').notNull().default(now),
   },
@@ -102,6 +104,8 @@ export const documents = sqliteTable(
     size: integer('size').notNull(),
     sha256: text('sha256').notNull(),
     storageKey: text('storage_key').notNull(),
+    /** The page a web document was imported from; it is fetched again on reprocess. */
+    sourceUrl: text('source_url'),
     status: text('status', { enum: documentStatuses }).notNull().default('queued'),
     progress: integer('progress').notNull().default(0),
     stage: text('stage'),

@@ -43,33 +43,42 @@ export async function createDocument(
   const kind = detectFileKind(fileName, upload.bytes);
   const id = randomUUID();
   const stored = await deps.storage.put(`${userId}/${id}/${fileName}`, upload.bytes);
-  let row: typeof tables.documents.$inferSelect;
   try {
-    row = deps.db.orm
-      .insert(tables.documents)
-      .values({
-        id,
-        userId,
-        kbId,
-        fileName,
-        mimeType: mimeTypes[kind],
-        size: stored.size,
-        sha256: stored.sha256,
-        storageKey: stored.key,
-        status: 'queued',
-      })
-      .returning()
-      .get();
+    return await insertAndEnqueue(deps, {
+      id,
+      userId,
+      kbId,
+      fileName,
+      mimeType: mimeTypes[kind],
+      size: stored.size,
+      sha256: stored.sha256,
+      storageKey: stored.key,
+    });
   } catch (err) {
     // The KB was deleted meanwhile, or the database refused: leave no orphan file behind.
     await deps.storage.delete(stored.key).catch(() => undefined);
     throw err;
   }
+}
+
+/**
+ * Writes a new document's `queued` row and enqueues it. The row is the source of truth: if
+ * enqueueing fails, the reconciler queues the document later.
+ */
+export async function insertAndEnqueue(
+  deps: Pick<Deps, 'db' | 'queue' | 'logger'>,
+  values: Omit<typeof tables.documents.$inferInsert, 'status'>,
+): Promise<PublicDocument> {
+  const row = deps.db.orm
+    .insert(tables.documents)
+    .values({ ...values, status: 'queued' })
+    .returning()
+    .get();
   try {
-    await deps.queue.enqueue(id);
+    await deps.queue.enqueue(row.id);
   } catch (err) {
     deps.logger.warn(
-      { documentId: id, err: err instanceof Error ? err.message : String(err) },
+      { documentId: row.id, err: err instanceof Error ? err.message : String(err) },
       'enqueue failed; the reconciler will queue the document',
     );
   }

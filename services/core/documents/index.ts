@@ -26,6 +26,8 @@ export interface PublicDocument {
   parentCount: number;
   childCount: number;
   attempts: number;
+  /** The web page a document was imported from, or null for an upload. */
+  sourceUrl: string | null;
   createdAt: number;
   updatedAt: number;
   completedAt: number | null;
@@ -47,6 +49,7 @@ export const toPublicDocument = (d: DocumentRow): PublicDocument => ({
   parentCount: d.parentCount,
   childCount: d.childCount,
   attempts: d.attempts,
+  sourceUrl: d.sourceUrl,
   createdAt: d.createdAt,
   updatedAt: d.updatedAt,
   completedAt: d.completedAt,

@@ -3,6 +3,7 @@ import { countTokens } from '../text/tokenize.ts';
 import { CHUNKING, chunkDocument } from './chunking.ts';
 import { parseMarkdown } from './parsers/markdown.ts';
 import { parseText } from './parsers/text.ts';
+import type { Block } from './parsers/types.ts';
 import { splitSentences } from './sentences.ts';
 
 const english = (topic: string, n: number) =>
@@ -94,5 +95,34 @@ describe('parent/child chunking', () => {
     const ps = chunkDocument([{ text: 'Just one line.' }]);
     expect(ps).toHaveLength(1);
     expect(ps[0]?.children.map((c) => c.content)).toEqual(['Just one line.']);
+  });
+});
+
+describe('records (spreadsheet rows)', () => {
+  const row = (i: number) => `城市: 城市${i}; 产品: 产品${i}; 价格: ${100 + i}`;
+  const sheet = (name: string, rows: number): Block[] => [
+    { text: name, heading: 1 },
+    ...Array.from({ length: rows }, (_, i) => ({ text: row(i), record: true as const })),
+  ];
+
+  it('makes each record one child exactly as it is, and each small sheet a parent of its own', () => {
+    const parents = chunkDocument([{ text: 'A workbook of prices.' }, ...sheet('价格表', 3), ...sheet('联系人', 2)]);
+    expect(parents.map((p) => [p.heading, p.children.map((c) => c.content)])).toEqual([
+      [null, ['A workbook of prices.']],
+      ['价格表', [row(0), row(1), row(2)]],
+      ['联系人', [row(0), row(1)]],
+    ]);
+  });
+
+  it('cuts a large sheet between rows, never inside one', () => {
+    const blocks = sheet('明细', 600);
+    const parents = chunkDocument(blocks);
+    expect(parents.length).toBeGreaterThan(3);
+    const children = parents.flatMap((p) => p.children.map((c) => c.content));
+    expect(children).toEqual(blocks.filter((b) => b.record).map((b) => b.text));
+    for (const p of parents) {
+      expect(p.heading).toBe('明细');
+      expect(p.tokenCount).toBeLessThanOrEqual(CHUNKING.parentMax);
+    }
   });
 });

@@ -39,6 +39,8 @@ interface Unit {
   page: number | null;
   heading: string | null;
   isHeading: boolean;
+  /** A record block: one child as it is. */
+  record: boolean;
 }
 
 /** Paragraphs tagged with their heading path; a paragraph over `parentMax` is cut by sentences. */
@@ -57,10 +59,11 @@ function toUnits(blocks: Block[]): Unit[][] {
     const page = block.page ?? null;
     const tokens = countTokens(block.text);
     const isHeading = block.heading !== undefined;
-    if (tokens <= CHUNKING.parentMax) current.push({ text: block.text, tokens, page, heading, isHeading });
+    const record = block.record === true;
+    if (tokens <= CHUNKING.parentMax) current.push({ text: block.text, tokens, page, heading, isHeading, record });
     else
       for (const text of packSentences(block.text, CHUNKING.parentTarget)) {
-        current.push({ text, tokens: countTokens(text), page, heading, isHeading });
+        current.push({ text, tokens: countTokens(text), page, heading, isHeading, record: false });
       }
   }
   if (current.length > 0) sections.push(current);
@@ -100,10 +103,13 @@ function groupParents(sections: Unit[][]): Unit[][] {
     current = [];
     tokens = 0;
   };
+  const hasRecords = (units: Unit[]) => units.some((u) => u.record);
   for (const section of sections) {
     const sectionTokens = section.reduce((n, u) => n + u.tokens, 0);
     const onlyHeadings = current.every((u) => u.isHeading);
-    if (tokens + sectionTokens > CHUNKING.parentMax && !onlyHeadings) close();
+    // A section of records (a sheet) is a parent of its own, never merged with its neighbours.
+    const apart = hasRecords(section) || hasRecords(current);
+    if ((tokens + sectionTokens > CHUNKING.parentMax || apart) && !onlyHeadings) close();
     for (const unit of section) {
       if (tokens + unit.tokens > CHUNKING.parentMax || (tokens >= CHUNKING.parentTarget && current.length > 0)) close();
       current.push(unit);
@@ -152,6 +158,30 @@ function sectionRuns(units: Unit[]): Unit[][] {
   return runs;
 }
 
+/** Children of a parent: each record as it is, the text between records in section runs. */
+function splitChildren(units: Unit[]): Piece[] {
+  const children: Piece[] = [];
+  let prose: Unit[] = [];
+  const records = units.some((u) => u.record);
+  // Beside records, a heading (the sheet name) is already in every child's heading path.
+  const flush = () => {
+    if (prose.length > 0 && (!records || prose.some((u) => !u.isHeading))) {
+      children.push(...sectionRuns(prose).flatMap(splitRun));
+    }
+    prose = [];
+  };
+  for (const unit of units) {
+    if (!unit.record) {
+      prose.push(unit);
+      continue;
+    }
+    flush();
+    children.push({ content: unit.text, tokens: unit.tokens, page: unit.page, heading: unit.heading });
+  }
+  flush();
+  return children;
+}
+
 /** Sentence-aligned children of about `childTarget` tokens; each repeats the tail of the previous. */
 function splitRun(units: Unit[]): Piece[] {
   const sentences: Sentence[] = units.flatMap((u) =>
@@ -197,9 +227,7 @@ export function chunkDocument(blocks: Block[]): ParentDraft[] {
   let childPosition = 0;
   return groupParents(toUnits(blocks)).map((units, position) => {
     const content = units.map((u) => u.text).join('\n\n');
-    const children = sectionRuns(units)
-      .flatMap(splitRun)
-      .map((c) => ({
+    const children = splitChildren(units).map((c) => ({
         position: childPosition++,
         heading: c.heading,
         content: c.content,

@@ -9,8 +9,8 @@ import { chunkDocument, type ParentDraft } from './chunking.ts';
 import { embeddingText } from './embedding-text.ts';
 import { IngestError } from './errors.ts';
 import { chunkId } from './ids.ts';
-import { kindOfMime } from './parsers/index.ts';
 import { DocumentGoneError, markFailed, noteRetry, setProgress, startProcessing } from './progress.ts';
+import { loadSource } from './source.ts';
 import { summarize } from './summary.ts';
 import { type IndexedChunk, replaceDocumentIndex } from './write-index.ts';
 
@@ -22,16 +22,6 @@ export type IngestDeps = Pick<
 const EMBED_BATCH = 64;
 /** More starts than this mean earlier runs died mid-way (killed, out of memory): stop trying. */
 export const MAX_STARTS = 6;
-
-async function readFile(deps: IngestDeps, key: string): Promise<Buffer> {
-  try {
-    return await deps.storage.get(key);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
-      throw new IngestError('The uploaded file is missing from storage');
-    throw err;
-  }
-}
 
 /** Chunk rows without vectors: the summary, then each parent followed by its children. */
 function layout(documentId: string, title: string, summary: string, parents: ParentDraft[]) {
@@ -91,9 +81,23 @@ export async function processDocument(deps: IngestDeps, documentId: string): Pro
   }
   if (!startProcessing(db, documentId)) return;
   const started = performance.now();
-  const kind = kindOfMime(doc.mimeType);
-  if (!kind) throw new IngestError(`Unsupported file type ${doc.mimeType}`);
-  const parsed = await deps.parser.parse(kind, await readFile(deps, doc.storageKey));
+  const kb = db.orm
+    .select({ ocrLanguage: tables.knowledgeBases.ocrLanguage })
+    .from(tables.knowledgeBases)
+    .where(eq(tables.knowledgeBases.id, doc.kbId))
+    .get();
+  const input = await loadSource(deps, doc);
+  const parsed = await deps.parser.parse(input.kind, input.bytes, {
+    ocrLanguage: kb?.ocrLanguage,
+    mainContent: input.mainContent,
+    // OCR takes most of a scan's time: its pages move progress from 2 to 14 %. A document
+    // deleted meanwhile is noticed at the next stage.
+    onOcrProgress: (done, total) => {
+      try {
+        setProgress(db, documentId, 'ocr', 2 + (12 * done) / total);
+      } catch {}
+    },
+  });
   const title = parsed.title ?? doc.fileName.replace(/\.[^.]+$/, '');
 
   setProgress(db, documentId, 'summarizing', 15);

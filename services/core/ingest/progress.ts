@@ -3,7 +3,7 @@ import { type Db, tables } from '../db/index.ts';
 
 const { documents } = tables;
 
-export const ingestStages = ['parsing', 'summarizing', 'chunking', 'embedding', 'indexing'] as const;
+export const ingestStages = ['parsing', 'ocr', 'summarizing', 'chunking', 'embedding', 'indexing'] as const;
 export type IngestStage = (typeof ingestStages)[number];
 
 /** Thrown when the document was deleted while it was being processed: nothing left to do. */

@@ -13,6 +13,8 @@ export interface KbInput {
   title: string;
   description?: string;
   chatModel?: string | null;
+  /** Tesseract languages for scanned pages and images; `chi_sim+eng` unless set. */
+  ocrLanguage?: string;
 }
 
 /** Creates a KB owned by `userId`, whose id also partitions the KB's files and vectors. */
@@ -26,6 +28,7 @@ export function createKb(db: Db, userId: string, input: KbInput): KbWithRole {
         title: input.title.trim(),
         description: input.description?.trim() ?? '',
         chatModel: input.chatModel ?? null,
+        ...(input.ocrLanguage !== undefined && { ocrLanguage: input.ocrLanguage }),
       })
       .returning()
       .get();
@@ -49,6 +52,7 @@ export function updateKb(db: Db, who: Principal, kbId: string, patch: Partial<Kb
       ...(patch.title !== undefined && { title: patch.title.trim() }),
       ...(patch.description !== undefined && { description: patch.description.trim() }),
       ...(patch.chatModel !== undefined && { chatModel: patch.chatModel }),
+      ...(patch.ocrLanguage !== undefined && { ocrLanguage: patch.ocrLanguage }),
       updatedAt: Date.now(),
     })
     .where(eq(knowledgeBases.id, kbId))

@@ -8,6 +8,9 @@ export interface ChatOptions {
   temperature?: number;
   maxTokens?: number;
   signal?: AbortSignal;
+  /** Per-attempt timeout and retries for this call, in place of ONEAPI_TIMEOUT_MS and ONEAPI_MAX_RETRIES. */
+  timeoutMs?: number;
+  maxRetries?: number;
 }
 
 /** A chat model reached through ONEAPI (OpenAI-compatible). */

@@ -37,6 +37,12 @@ export function createOpenAiChatClient(opts: OpenAiChatOptions): ChatClient {
     ...(o.maxTokens !== undefined && { max_tokens: o.maxTokens }),
   });
 
+  const requestOptions = (o: ChatOptions): OpenAI.RequestOptions => ({
+    signal: o.signal,
+    ...(o.timeoutMs !== undefined && { timeout: o.timeoutMs }),
+    ...(o.maxRetries !== undefined && { maxRetries: o.maxRetries }),
+  });
+
   const fetchModels = async (requestOpts?: OpenAI.RequestOptions): Promise<string[]> => {
     const ids: string[] = [];
     for await (const model of sdk.models.list(requestOpts)) ids.push(model.id);
@@ -48,10 +54,7 @@ export function createOpenAiChatClient(opts: OpenAiChatOptions): ChatClient {
     complete(messages, o) {
       return limiter.run(async () => {
         try {
-          const res = await sdk.chat.completions.create(
-            { ...params(messages, o), stream: false },
-            { signal: o.signal },
-          );
+          const res = await sdk.chat.completions.create({ ...params(messages, o), stream: false }, requestOptions(o));
           return res.choices[0]?.message?.content ?? '';
         } catch (err) {
           return fail(err, 'chat', o.model);
@@ -62,10 +65,7 @@ export function createOpenAiChatClient(opts: OpenAiChatOptions): ChatClient {
     async *stream(messages, o) {
       const release = await limiter.acquire();
       try {
-        const stream = await sdk.chat.completions.create(
-          { ...params(messages, o), stream: true },
-          { signal: o.signal },
-        );
+        const stream = await sdk.chat.completions.create({ ...params(messages, o), stream: true }, requestOptions(o));
         let finished = false;
         for await (const chunk of stream) {
           const choice = chunk.choices[0];

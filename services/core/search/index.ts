@@ -33,13 +33,15 @@ export async function maintainIndexes(deps: Deps): Promise<void> {
 }
 
 export const MAX_TOP_K = 50;
+/** The longest query a search takes. */
+export const MAX_QUERY_CHARS = 2000;
 const RESULT_TTL_SECONDS = 600;
 const EMBEDDING_TTL_SECONDS = 86_400;
 
 /** The search request as the API accepts it; defaults filled in. */
 export const searchRequestSchema = z.object({
   kbId: z.string().trim().min(1).max(100),
-  query: z.string().trim().min(1, 'must not be empty').max(2000),
+  query: z.string().trim().min(1, 'must not be empty').max(MAX_QUERY_CHARS),
   mode: z.enum(searchModes).default('drill-down'),
   topK: z.number().int().min(1).max(MAX_TOP_K).default(5),
   hybrid: z.boolean().default(true),

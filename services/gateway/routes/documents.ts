@@ -6,16 +6,18 @@ import { createDocument } from '../../core/documents/create.ts';
 import { deleteDocument } from '../../core/documents/delete.ts';
 import { getDocument, listChunks, listDocuments } from '../../core/documents/index.ts';
 import { reprocessDocument } from '../../core/documents/reprocess.ts';
+import { createUrlDocument } from '../../core/documents/url.ts';
 import { AppError } from '../../core/errors.ts';
 import { requireUser } from '../../http/auth.ts';
 import type { AppEnv } from '../../http/env.ts';
 import { validate } from '../../http/validate.ts';
 
 const uploadForm = z.object({ file: z.instanceof(File, { message: 'must be a file (multipart field "file")' }) });
+const urlBody = z.strictObject({ url: z.string().trim().min(1, 'must not be empty').max(2048) });
 const chunksQuery = z.object({ layer: z.enum(chunkLayers).optional() });
 
 /**
- * Documents: upload into a KB (202, processed in the background), list, read with ingest
+ * Documents: upload into a KB or import a web page (202, processed in the background), list, read with ingest
  * state, chunks by layer, reprocess, delete. Every route answers 404 for another user's data.
  */
 export function documentRoutes(deps: Deps) {
@@ -33,6 +35,10 @@ export function documentRoutes(deps: Deps) {
         fileName: file.name,
         bytes,
       });
+      return c.json({ document }, 202);
+    })
+    .post('/kbs/:kbId/documents/url', validate('json', urlBody), async (c) => {
+      const document = await createUrlDocument(deps, c.get('principal'), c.req.param('kbId'), c.req.valid('json').url);
       return c.json({ document }, 202);
     })
     .get('/kbs/:kbId/documents', (c) =>

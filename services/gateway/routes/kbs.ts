@@ -5,6 +5,7 @@ import { addMember, listMembers, removeMember, updateMember } from '../../core/a
 import { assertKnownModel } from '../../core/chat/models.ts';
 import type { Deps } from '../../core/deps.ts';
 import { AppError } from '../../core/errors.ts';
+import { assertOcrLanguage, OCR_LANGUAGE_PATTERN } from '../../core/ingest/ocr/tesseract.ts';
 import { deleteKb } from '../../core/kbs/delete.ts';
 import { createKb, getKb, listKbs, updateKb } from '../../core/kbs/index.ts';
 import type { AppEnv } from '../../http/env.ts';
@@ -14,9 +15,23 @@ import { validate } from '../../http/validate.ts';
 const title = z.string().trim().min(1, 'must not be empty').max(200);
 const description = z.string().max(2000);
 const chatModel = z.string().trim().min(1).max(200).nullable();
-const createBody = z.strictObject({ title, description: description.optional(), chatModel: chatModel.optional() });
+const ocrLanguage = z
+  .string()
+  .trim()
+  .regex(OCR_LANGUAGE_PATTERN, 'must be Tesseract language codes joined by +, such as chi_sim+eng');
+const createBody = z.strictObject({
+  title,
+  description: description.optional(),
+  chatModel: chatModel.optional(),
+  ocrLanguage: ocrLanguage.optional(),
+});
 const patchBody = z
-  .strictObject({ title: title.optional(), description: description.optional(), chatModel: chatModel.optional() })
+  .strictObject({
+    title: title.optional(),
+    description: description.optional(),
+    chatModel: chatModel.optional(),
+    ocrLanguage: ocrLanguage.optional(),
+  })
   .refine((b) => Object.keys(b).length > 0, 'nothing to update');
 const memberRole = z.enum(['viewer', 'editor']);
 const addMemberBody = z.strictObject({ email: z.string().trim().min(1).max(254), role: memberRole });
@@ -34,6 +49,7 @@ export function kbRoutes(deps: Deps) {
       }
       const body = c.req.valid('json');
       if (body.chatModel) await assertKnownModel(deps, body.chatModel);
+      if (body.ocrLanguage) await assertOcrLanguage(body.ocrLanguage);
       return c.json({ kb: createKb(deps.db, c.get('user').id, body) }, 201);
     })
     .get('/:kbId', (c) => c.json({ kb: getKb(deps.db, c.get('principal'), c.req.param('kbId')) }))
@@ -44,6 +60,7 @@ export function kbRoutes(deps: Deps) {
         kbAccess(deps.db, who, c.req.param('kbId'), 'manage');
         await assertKnownModel(deps, body.chatModel);
       }
+      if (body.ocrLanguage) await assertOcrLanguage(body.ocrLanguage);
       return c.json({ kb: updateKb(deps.db, who, c.req.param('kbId'), body) });
     })
     .delete('/:kbId', async (c) => {

@@ -1,9 +1,11 @@
+import { Readability } from '@mozilla/readability';
 import * as cheerio from 'cheerio';
+import { parseHTML } from 'linkedom';
 import { IngestError } from '../errors.ts';
 import type { Block, ParsedDocument } from './types.ts';
 
-const NOISE =
-  'script, style, noscript, template, nav, header, footer, aside, form, iframe, svg, button, select, canvas';
+const CODE = 'script, style, noscript, template, iframe, svg, canvas';
+const NOISE = `${CODE}, nav, header, footer, aside, form, button, select`;
 /** Tables of contents and page navigation of common documentation generators (DocBook, Sphinx, MediaWiki). */
 const NAVIGATION =
   '.toc, #toc, .navheader, .navfooter, .breadcrumb, .breadcrumbs, .sphinxsidebar, .related, .mw-editsection, [role="navigation"]';
@@ -64,12 +66,14 @@ function collect($: Api, root: Node, blocks: Block[]): void {
   flush();
 }
 
-/** The main text of an HTML page: no scripts, styles, navigation, header or footer. */
-export function htmlToDocument(html: string): ParsedDocument {
+/**
+ * The main text of an HTML page: no scripts, styles, navigation, header or footer. With
+ * `keepChrome` (an e-book chapter, where a header holds the chapter title) only code is dropped.
+ */
+export function htmlToDocument(html: string, opts: { keepChrome?: boolean } = {}): ParsedDocument {
   const $ = cheerio.load(html);
   const pageTitle = $('title').first().text().trim();
-  $(NOISE).remove();
-  $(NAVIGATION).remove();
+  $(opts.keepChrome ? CODE : `${NOISE}, ${NAVIGATION}`).remove();
   const main = $('main, article, [role="main"]').first();
   const body = $('body');
   const roots: Node[] = main.length > 0 ? main.toArray() : body.length > 0 ? body.toArray() : $.root().toArray();
@@ -78,4 +82,17 @@ export function htmlToDocument(html: string): ParsedDocument {
   if (blocks.length === 0) throw new IngestError('The page contains no readable text');
   const h1 = blocks.find((b) => b.heading === 1)?.text;
   return { title: pageTitle || h1 || null, blocks };
+}
+
+/**
+ * The article of a web page as Mozilla's Readability (Firefox Reader View) finds it, then
+ * through `htmlToDocument` for headings and blocks; the whole page's main text when
+ * Readability finds no article.
+ */
+export function mainContentToDocument(html: string): ParsedDocument {
+  const { document } = parseHTML(html);
+  const article = new Readability(document as unknown as Document, { charThreshold: 200 }).parse();
+  if (!article?.content || (article.textContent ?? '').trim().length < 200) return htmlToDocument(html);
+  const parsed = htmlToDocument(`<body>${article.content}</body>`);
+  return { ...parsed, title: article.title?.trim() || parsed.title };
 }

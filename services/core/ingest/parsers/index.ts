@@ -1,38 +1,51 @@
 import { parseDocx } from './docx.ts';
-import { htmlToDocument } from './html.ts';
+import { parseEpub } from './epub.ts';
+import { htmlToDocument, mainContentToDocument } from './html.ts';
+import { parseImage } from './image.ts';
 import { parseMarkdown } from './markdown.ts';
 import { parsePdf } from './pdf.ts';
+import { parsePptx } from './pptx.ts';
+import { parseCsv, parseXlsx } from './spreadsheet.ts';
 import { decodeText, parseText } from './text.ts';
-import type { FileKind, ParsedDocument } from './types.ts';
+import { type FileKind, mimeTypes as mimeTypesByKind, type ParsedDocument, type ParseOptions } from './types.ts';
 
 export { detectFileKind } from './detect.ts';
-export type { Block, FileKind, ParsedDocument } from './types.ts';
-export { fileKinds, mimeTypes } from './types.ts';
+export type { Block, FileKind, ParsedDocument, ParseOptions } from './types.ts';
+export { fileKinds, imageKinds, mimeTypes } from './types.ts';
 
 /** Parses a file of a known kind into blocks; throws IngestError with a readable reason. */
-export async function parseFile(kind: FileKind, bytes: Uint8Array): Promise<ParsedDocument> {
+export async function parseFile(kind: FileKind, bytes: Uint8Array, opts: ParseOptions = {}): Promise<ParsedDocument> {
   switch (kind) {
     case 'text':
       return parseText(bytes);
     case 'markdown':
       return parseMarkdown(bytes);
-    case 'html':
-      return htmlToDocument(decodeText(bytes).text);
+    case 'html': {
+      const html = decodeText(bytes).text;
+      return opts.mainContent ? mainContentToDocument(html) : htmlToDocument(html);
+    }
     case 'pdf':
-      return parsePdf(bytes);
+      return parsePdf(bytes, opts);
     case 'docx':
       return parseDocx(bytes);
+    case 'xlsx':
+      return parseXlsx(bytes);
+    case 'csv':
+      return parseCsv(bytes);
+    case 'pptx':
+      return parsePptx(bytes);
+    case 'epub':
+      return parseEpub(bytes);
+    case 'png':
+    case 'jpeg':
+    case 'webp':
+    case 'tiff':
+      return parseImage(bytes, opts);
   }
 }
 
 /** The kind of a stored document from its MIME type. */
 export function kindOfMime(mime: string): FileKind | undefined {
-  const kinds: Record<string, FileKind> = {
-    'text/plain': 'text',
-    'text/markdown': 'markdown',
-    'text/html': 'html',
-    'application/pdf': 'pdf',
-    'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'docx',
-  };
-  return kinds[mime];
+  for (const [kind, type] of Object.entries(mimeTypesByKind)) if (type === mime) return kind as FileKind;
+  return undefined;
 }

@@ -1,7 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { docxBomb } from '../../../../tests/contract/zip-bomb.ts';
 import { IngestError } from '../errors.ts';
 import { DEFAULT_PARSE_LIMITS, IsolatedParser } from './isolated.ts';
+
+const fixture = (name: string) =>
+  readFileSync(new URL(`../../../../tests/fixtures/documents/${name}`, import.meta.url));
 
 describe('IsolatedParser', () => {
   const parsers: IsolatedParser[] = [];
@@ -40,11 +44,25 @@ describe('IsolatedParser', () => {
     await expect(make({ maxTextChars: 1000 }).parse('text', text)).rejects.toThrow(/million characters/);
   });
 
-  it('gives up on a parse that outlives its deadline', async () => {
-    const err = await make({ timeoutMs: 1 })
-      .parse('text', new TextEncoder().encode('x'))
-      .catch((e: unknown) => e);
+  it('gives up on a parse that outlives its deadline and parses the next file', async () => {
+    const parser = make({ timeoutMs: 300, ocrPageMs: 0 });
+    const err = await parser.parse('png', fixture('excerpt.png')).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(IngestError);
-    expect((err as Error).message).toMatch(/longer than/);
-  });
+    expect((err as Error).message).toMatch(/Reading 1 scanned pages took longer than 0 s/);
+    const next = await parser.parse('text', new TextEncoder().encode('still working'));
+    expect(next.blocks[0]?.text).toBe('still working');
+  }, 60_000);
+
+  it('extends the deadline by the pages read by OCR and reports them one by one', async () => {
+    const progress: Array<[number, number]> = [];
+    const doc = await make({ timeoutMs: 1000, ocrPageMs: 60_000 }).parse('tiff', fixture('pages.tiff'), {
+      onOcrProgress: (done, total) => progress.push([done, total]),
+    });
+    expect(progress).toEqual([
+      [0, 2],
+      [1, 2],
+      [2, 2],
+    ]);
+    expect(doc.blocks.map((b) => b.page)).toContain(2);
+  }, 120_000);
 });

@@ -1,12 +1,17 @@
 import { type ChildProcess, fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IngestError } from '../errors.ts';
-import type { FileKind, ParsedDocument } from './types.ts';
+import type { FileKind, ParsedDocument, ParseOptions } from './types.ts';
 
 export interface ParseLimits {
   /** Heap of the parsing process, in MB. */
   maxMemoryMb: number;
   timeoutMs: number;
+  /** Added to the deadline for each page read by OCR. */
+  ocrPageMs: number;
   /** Most characters of text a document may yield. */
   maxTextChars: number;
   /** The parsing process exits after this long without work, giving its memory back. */
@@ -17,23 +22,29 @@ export interface ParseLimits {
 export const DEFAULT_PARSE_LIMITS: ParseLimits = {
   maxMemoryMb: 384,
   timeoutMs: 120_000,
+  // A page takes 3-10 s on a busy 2-core host; the margin covers a slow scan.
+  ocrPageMs: 60_000,
   maxTextChars: 32_000_000,
   idleMs: 60_000,
 };
 
 type Reply =
   | { id: number; ok: true; parsed: ParsedDocument }
-  | { id: number; ok: false; permanent: boolean; message: string };
+  | { id: number; ok: false; permanent: boolean; message: string }
+  | { id: number; progress: { done: number; total: number } };
 
 const CHILD = fileURLToPath(new URL('./parse-child.mjs', import.meta.url));
 
 /**
- * Parses files in a separate Node process with its own heap limit and a deadline per file.
- * A file that would exhaust memory or never finish fails as that one document with a readable
- * reason; the service lives on and the next parse gets a fresh process. One parse at a time.
+ * Parses files in a separate Node process with its own heap limit and a deadline per file
+ * (longer by `ocrPageMs` for each page read by OCR). A file that would exhaust memory or never
+ * finish fails as that one document with a readable reason; the service lives on and the next
+ * parse gets a fresh process. The process leads its own group, so the OCR tools it runs end
+ * with it, and it works in a scratch directory removed with it. One parse at a time.
  */
 export class IsolatedParser {
   private child: ChildProcess | undefined;
+  private scratch: string | undefined;
   private ready: Promise<ChildProcess> | undefined;
   private chain: Promise<unknown> = Promise.resolve();
   private nextId = 1;
@@ -41,28 +52,41 @@ export class IsolatedParser {
 
   constructor(private readonly limits: ParseLimits = DEFAULT_PARSE_LIMITS) {}
 
-  parse(kind: FileKind, bytes: Uint8Array): Promise<ParsedDocument> {
-    const run = this.chain.then(() => this.parseNow(kind, bytes));
+  parse(kind: FileKind, bytes: Uint8Array, opts: ParseOptions = {}): Promise<ParsedDocument> {
+    const run = this.chain.then(() => this.parseNow(kind, bytes, opts));
     this.chain = run.catch(() => undefined);
     return run;
   }
 
-  /** Stops the parsing process, if any. */
+  /** Stops the parsing process and the tools it started, if any. */
   close(): void {
     clearTimeout(this.idleTimer);
-    this.child?.kill('SIGKILL');
+    const pid = this.child?.pid;
+    if (pid !== undefined) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+    if (this.scratch) rmSync(this.scratch, { recursive: true, force: true });
     this.child = undefined;
+    this.scratch = undefined;
     this.ready = undefined;
   }
 
   private start(): Promise<ChildProcess> {
     this.ready ??= new Promise((resolve, reject) => {
+      const scratch = mkdtempSync(join(tmpdir(), 'cos-parse-'));
       const child = fork(CHILD, [], {
         execArgv: [`--max-old-space-size=${this.limits.maxMemoryMb}`],
         serialization: 'advanced',
         stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+        detached: true,
+        env: { ...process.env, TMPDIR: scratch },
       });
       this.child = child;
+      this.scratch = scratch;
       child.once('exit', () => {
         if (this.child === child) this.close();
       });
@@ -72,19 +96,41 @@ export class IsolatedParser {
     return this.ready;
   }
 
-  private async parseNow(kind: FileKind, bytes: Uint8Array): Promise<ParsedDocument> {
+  private async parseNow(kind: FileKind, bytes: Uint8Array, opts: ParseOptions): Promise<ParsedDocument> {
     clearTimeout(this.idleTimer);
     const child = await this.start();
     const id = this.nextId++;
     const { limits } = this;
+    const { onOcrProgress, ...options } = opts;
     try {
-      const reply = await new Promise<Reply>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          this.close();
-          reject(new IngestError(`Parsing took longer than ${limits.timeoutMs / 1000} s; the file is too complex`));
-        }, limits.timeoutMs);
+      const reply = await new Promise<Exclude<Reply, { progress: unknown }>>((resolve, reject) => {
+        const started = Date.now();
+        let ocrPages = 0;
+        let timer: NodeJS.Timeout | undefined;
+        const arm = () => {
+          clearTimeout(timer);
+          const budget = limits.timeoutMs + ocrPages * limits.ocrPageMs;
+          timer = setTimeout(
+            () => {
+              this.close();
+              const what = ocrPages > 0 ? `Reading ${ocrPages} scanned pages` : 'Parsing';
+              reject(
+                new IngestError(`${what} took longer than ${Math.round(budget / 1000)} s; the file is too complex`),
+              );
+            },
+            Math.max(0, started + budget - Date.now()),
+          );
+        };
         const onMessage = (msg: Reply) => {
           if (msg.id !== id) return;
+          if ('progress' in msg) {
+            if (msg.progress.total !== ocrPages) {
+              ocrPages = msg.progress.total;
+              arm();
+            }
+            onOcrProgress?.(msg.progress.done, msg.progress.total);
+            return;
+          }
           cleanup();
           resolve(msg);
         };
@@ -99,9 +145,10 @@ export class IsolatedParser {
           child.off('message', onMessage);
           child.off('exit', onExit);
         };
+        arm();
         child.on('message', onMessage);
         child.once('exit', onExit);
-        child.send({ id, kind, bytes });
+        child.send({ id, kind, bytes, options });
       });
       if (!reply.ok) throw reply.permanent ? new IngestError(reply.message) : new Error(reply.message);
       if (textLength(reply.parsed) > limits.maxTextChars) {

@@ -24,8 +24,8 @@ describe('file kind detection', () => {
       ['archive.docx', makeZip({ 'notes.txt': 'not word' })],
       ['tool.txt', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0, 0, 0])],
       ['doc.txt', makePdf(['hidden pdf'])],
-      ['photo.png', makePng()],
-      ['noext', makePng()],
+      ['photo.png', makePdf(['a pdf named png'])],
+      ['noext', makeZip({ 'a.txt': 'just a zip' })],
     ];
     for (const [name, bytes] of cases) {
       expect(() => detectFileKind(name, bytes), name).toThrow(expect.objectContaining({ status: 415 }));
@@ -115,7 +115,7 @@ describe('parsers', () => {
       name: 'IngestError',
     });
     await expect(parseFile('pdf', makePdf(['']))).rejects.toMatchObject({
-      message: expect.stringMatching(/no text layer/),
+      message: expect.stringMatching(/No text was found in the PDF, neither in a text layer nor by OCR/),
     });
     await expect(parseFile('text', utf8('  \n\n '))).rejects.toMatchObject({ message: 'The file contains no text' });
   });
