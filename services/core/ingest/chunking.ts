@@ -228,12 +228,12 @@ export function chunkDocument(blocks: Block[]): ParentDraft[] {
   return groupParents(toUnits(blocks)).map((units, position) => {
     const content = units.map((u) => u.text).join('\n\n');
     const children = splitChildren(units).map((c) => ({
-        position: childPosition++,
-        heading: c.heading,
-        content: c.content,
-        tokenCount: c.tokens,
-        page: c.page,
-      }));
+      position: childPosition++,
+      heading: c.heading,
+      content: c.content,
+      tokenCount: c.tokens,
+      page: c.page,
+    }));
     return {
       position,
       heading: (units.find((u) => !u.isHeading) ?? units[0])?.heading ?? null,
