@@ -23,7 +23,7 @@ const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, LOG_LEVEL: 'sil
 const deps = await buildDeps(config, { logger: createLogger({ level: 'silent' }) });
 try {
   const user = await registerUser(deps.db, { email: 'bench@example.com', password: 'bench password 123' }, 'open');
-  const kb = createKb(deps.db, user.id, { title: 'Bench' });
+  const kb = createKb(deps.db, { userId: user.id }, { title: 'Bench' });
   const corpus = generateCorpus(NOTES, HANDBOOK_BYTES);
   const totalBytes = corpus.reduce((n, d) => n + Buffer.byteLength(d.content), 0);
   let children = 0;

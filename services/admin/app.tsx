@@ -8,8 +8,11 @@ import { csrfGuard } from '../http/csrf.ts';
 import { requestContext } from '../http/request-context.ts';
 import type { AdminEnv } from './env.ts';
 import { chooseLocale, requireAdminRole, requireLogin } from './middleware.ts';
+import { accountPages } from './routes/account.tsx';
+import { adminAuditPages } from './routes/admin/audit.tsx';
 import { adminBackupPages } from './routes/admin/backups.tsx';
 import { adminHealthPages } from './routes/admin/health.tsx';
+import { adminInvitationPages } from './routes/admin/invitations.tsx';
 import { adminJobPages } from './routes/admin/jobs.tsx';
 import { adminUserPages } from './routes/admin/users.tsx';
 import { apiKeyPages } from './routes/api-keys.tsx';
@@ -19,6 +22,7 @@ import { chatPages } from './routes/chat.tsx';
 import { documentPages } from './routes/documents.tsx';
 import { kbPages } from './routes/kbs.tsx';
 import { langRoutes } from './routes/lang.ts';
+import { memberPages } from './routes/members.tsx';
 import { notePages } from './routes/notes.tsx';
 import { searchPages } from './routes/search.tsx';
 import { consoleErrorHandler, consoleNotFound } from './views/error.tsx';
@@ -85,6 +89,7 @@ export function createApp(deps: Deps) {
 
   app.get('/', (c) => c.redirect(c.get('user') ? '/kbs' : '/login', 302));
   app.route('/', authPages(deps));
+  app.route('/', accountPages(deps));
   app.route('/lang', langRoutes());
 
   for (const path of ['/kbs', '/kbs/*', '/documents/*', '/chat/*', '/notes/*', '/account/*'])
@@ -92,6 +97,7 @@ export function createApp(deps: Deps) {
   app.route('/kbs', kbPages(deps));
   app.route('/account/api-keys', apiKeyPages(deps));
   app.route('/', notePages(deps));
+  app.route('/', memberPages(deps));
   app.route('/', chatPages(deps));
   app.route('/', documentPages(deps));
   app.route('/', searchPages(deps));
@@ -100,6 +106,8 @@ export function createApp(deps: Deps) {
   app.use('/admin/*', requireAdminRole);
   app.get('/admin', (c) => c.redirect('/admin/users', 302));
   app.route('/admin/users', adminUserPages(deps));
+  app.route('/admin/invitations', adminInvitationPages(deps));
+  app.route('/admin/audit', adminAuditPages(deps));
   app.route('/admin/jobs', adminJobPages(deps));
   app.route('/admin', adminHealthPages(deps));
   app.route('/admin/backups', adminBackupPages(deps));

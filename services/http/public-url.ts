@@ -14,3 +14,9 @@ export function publicBase(c: Context, config: Pick<Config, 'PUBLIC_URL' | 'TRUS
   }
   return url.origin;
 }
+
+/** The sign-up link of an invitation: the console's sign-up page. */
+export const invitationLink = (base: string, token: string) => `${base}/signup?invitation=${token}`;
+
+/** A password reset link: the console's reset page. */
+export const resetLink = (base: string, token: string) => `${base}/reset-password?token=${token}`;

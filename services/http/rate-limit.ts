@@ -37,3 +37,26 @@ export class RateLimiter {
     for (const [k, w] of this.windows) if (w.resetAt <= now) this.windows.delete(k);
   }
 }
+
+const shared = new WeakMap<object, Map<string, RateLimiter>>();
+
+/**
+ * The one limiter called `name` for a set of deps, so the API and the console of one process
+ * (`npm start`) draw on the same budget instead of one each.
+ */
+export function sharedLimiter(deps: object, name: string, max: number, windowMs: number): RateLimiter {
+  let byName = shared.get(deps);
+  if (!byName) {
+    byName = new Map();
+    shared.set(deps, byName);
+  }
+  let limiter = byName.get(name);
+  if (!limiter) {
+    limiter = new RateLimiter(max, windowMs);
+    byName.set(name, limiter);
+  }
+  return limiter;
+}
+
+/** Adding members looks accounts up by email: a budget per owner keeps that from becoming a directory. */
+export const memberLookups = (deps: object) => sharedLimiter(deps, 'member-lookups', 60, 10 * 60_000);

@@ -155,6 +155,26 @@ describe.skipIf(!hasChromium)('console in a real browser', () => {
     expect(key).toMatch(/^cos_/);
     const me = await fetch(`${app.baseUrl}/api/auth/me`, { headers: { authorization: `Bearer ${key}` } });
     expect(me.status).toBe(200);
+    // A second key only reads one knowledge base; the list says so.
+    await page.getByLabel('Key name').fill('reader');
+    await page.getByLabel('Product handbook').check();
+    await page.getByLabel('Read-only: search, chat and /v1 only').check();
+    await page.getByRole('button', { name: 'Create key' }).click();
+    await expect.poll(() => page.locator('tr', { hasText: 'reader' }).count()).toBe(1);
+    expect(await page.locator('tr', { hasText: 'reader' }).textContent()).toContain('Product handbook · Read-only');
+    const reader = (await page.locator('#new-key').textContent()) ?? '';
+    expect(reader).not.toBe(key);
+    const kbs = await (
+      await fetch(`${app.baseUrl}/api/kbs`, { headers: { authorization: `Bearer ${reader}` } })
+    ).json();
+    const upload = new FormData();
+    upload.append('file', new File(['planted'], 'planted.md'));
+    const refused = await fetch(`${app.baseUrl}/api/kbs/${kbs.items[0].id}/documents`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${reader}` },
+      body: upload,
+    });
+    expect(refused.status).toBe(403);
     await shoot(page, 'api-keys');
   });
 

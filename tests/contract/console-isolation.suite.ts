@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRootApp } from '../../services/admin/root.ts';
 import { client } from '../helpers/http.ts';
+import { consoleRoutes, formOf } from './routes.ts';
 import type { Client, World } from './world.ts';
 
 let world: World;
@@ -26,41 +27,14 @@ export function consoleIsolationSuite(get: () => World): void {
     });
     it('answers 404 on every page, fragment and form post, and leaks nothing', async () => {
       const { alice } = world;
-      const { kbId, documentId: d, sessionId: s, noteId: n, apiKeyId: k } = alice;
-      const calls: Array<['GET' | 'POST', string, FormData?]> = [
-        ['GET', `/kbs/${kbId}`],
-        ['GET', `/kbs/${kbId}/edit`],
-        ['GET', `/kbs/${kbId}/documents`],
-        ['GET', `/kbs/${kbId}/notes`],
-        ['GET', `/kbs/${kbId}/chat`],
-        ['GET', `/kbs/${kbId}/search?q=zanzibar&mode=flat`],
-        ['GET', `/documents/${d}`],
-        ['GET', `/documents/${d}/status`],
-        ['GET', `/chat/${s}`],
-        ['GET', `/notes/${n}`],
-        ['POST', `/kbs/${kbId}/edit`, form({ title: 'taken' })],
-        ['POST', `/kbs/${kbId}/edit`, form({ title: '' })],
-        ['POST', `/kbs/${kbId}/delete`, form({})],
-        ['POST', `/kbs/${kbId}/notes`, form({ title: 'intruder', content: 'x' })],
-        ['POST', `/kbs/${kbId}/notes`, form({ title: '', content: '' })],
-        ['POST', `/kbs/${kbId}/chat`, form({})],
-        ['POST', `/kbs/${kbId}/documents`, form({})],
-        ['POST', `/documents/${d}/reprocess`, form({})],
-        ['POST', `/documents/${d}/delete`, form({})],
-        ['POST', `/chat/${s}/messages`, form({ content: 'zanzibar?' })],
-        ['POST', `/chat/${s}/delete`, form({})],
-        ['POST', `/notes/${n}`, form({ title: 'taken', content: 'taken' })],
-        ['POST', `/notes/${n}`, form({ title: '', content: '' })],
-        ['POST', `/notes/${n}/share`, form({})],
-        ['POST', `/notes/${n}/delete`, form({})],
-        ['POST', `/account/api-keys/${k}/revoke`, form({})],
-      ];
+      const { kbId, sessionId: s, noteId: n } = alice;
       const failures: string[] = [];
       for (const htmx of [false, true]) {
-        for (const [method, path, body] of calls) {
+        for (const call of consoleRoutes(alice)) {
+          const { method, path } = call;
           const headers: Record<string, string> = { cookie: bobCookie, origin: 'http://localhost' };
           if (htmx) headers['hx-request'] = 'true';
-          const res = await root.call(method, path, { body, headers });
+          const res = await root.call(method, path, { body: formOf(call), headers });
           if (res.status !== 404) failures.push(`${htmx ? 'htmx ' : ''}${method} ${path} -> ${res.status}`);
           for (const secret of [...alice.secrets, alice.email]) {
             if (res.text.includes(secret)) failures.push(`${method} ${path} leaked "${secret}"`);
@@ -108,6 +82,8 @@ export function consoleIsolationSuite(get: () => World): void {
       for (const path of [
         '/admin',
         '/admin/users',
+        '/admin/invitations',
+        '/admin/audit',
         '/admin/jobs',
         '/admin/health',
         '/admin/events',
@@ -119,6 +95,9 @@ export function consoleIsolationSuite(get: () => World): void {
       }
       for (const [path, fields] of [
         [`/admin/users/${alice.userId}`, { role: 'user' }],
+        [`/admin/users/${alice.userId}/reset-link`, {}],
+        ['/admin/invitations', { email: '', role: 'admin', expiresInDays: '7' }],
+        ['/admin/invitations/00000000-0000-4000-8000-000000000000/revoke', {}],
         [`/admin/jobs/${alice.documentId}/retry`, {}],
         ['/admin/backups', {}],
       ] as const) {

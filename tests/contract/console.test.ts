@@ -2,6 +2,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { consoleEscapingSuite } from './console-escaping.suite.ts';
 import { consoleIsolationSuite } from './console-isolation.suite.ts';
 import { consoleRedirectsSuite } from './console-redirects.suite.ts';
+import { consoleRolesSuite } from './console-roles.suite.ts';
 import { csrfSuite } from './csrf.suite.ts';
 import { createWorld, type World } from './world.ts';
 
@@ -15,5 +16,6 @@ const get = () => world;
 
 csrfSuite(get);
 consoleIsolationSuite(get);
+consoleRolesSuite(get);
 consoleRedirectsSuite(get);
 consoleEscapingSuite(get);

@@ -1,37 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fileForm } from '../ingest/helpers.ts';
 import { adminRoutes, allows, ownedRoutes, type RouteCall } from './routes.ts';
-import { type Account, type Client, expectErrorShape, type Owned, registered, seedKb, type World } from './world.ts';
+import { type Role, type Team, type TeamMaker, teamMaker } from './team.ts';
+import { expectErrorShape, type World } from './world.ts';
 
 let world: World;
 
-type Role = 'owner' | 'editor' | 'viewer';
-interface Team {
-  kb: Owned;
-  tokens: Record<Role | 'outsider', string>;
-}
-
-let fixtures = 0;
-/** The same people take their roles in every KB the suite makes. */
-let people: Record<'editor' | 'viewer' | 'member' | 'outsider', Account>;
-
-/** A fresh KB of alice's with one of everything, an editor and a viewer (bob is no member). */
-async function seedTeam(api: Client, w: World): Promise<Team> {
-  const n = ++fixtures;
-  const alice = { token: w.alice.token, userId: w.alice.userId, email: w.alice.email };
-  const kb = await seedKb(api, alice, `team${n}`, { member: people.member, outsiderEmail: people.outsider.email });
-  for (const role of ['editor', 'viewer'] as const) {
-    const added = await api.call('POST', `/api/kbs/${kb.kbId}/members`, {
-      token: w.alice.token,
-      body: { email: people[role].email, role },
-    });
-    expect(added.status, added.text).toBe(201);
-  }
-  return {
-    kb,
-    tokens: { owner: w.alice.token, editor: people.editor.token, viewer: people.viewer.token, outsider: w.bob.token },
-  };
-}
+let maker: TeamMaker;
 
 const label = (r: RouteCall, role: string) => `${role}: ${r.method} ${r.path}`;
 
@@ -41,13 +16,8 @@ export function rolesSuite(get: () => World): void {
     let team: Team;
     beforeAll(async () => {
       world = get();
-      people = {
-        editor: await registered(world.api, 'team.editor@contract.example'),
-        viewer: await registered(world.api, 'team.viewer@contract.example'),
-        member: await registered(world.api, 'team.member@contract.example'),
-        outsider: await registered(world.api, 'team.outsider@contract.example'),
-      };
-      team = await seedTeam(world.api, world);
+      maker = await teamMaker(world, 'team');
+      team = await maker.seed();
     }, 60_000);
 
     it('answers 404 to a non-member and 403 to a member without the right, on every route, changing nothing', async () => {
@@ -87,7 +57,7 @@ export function rolesSuite(get: () => World): void {
         for (const role of ['viewer', 'editor', 'owner'] as const) {
           if (!allows(r.needs, role)) continue;
           // A consuming call gets its own fresh KB, so the other roles' calls still find what they address.
-          const target = r.consumes ? await seedTeam(api, world) : team;
+          const target = r.consumes ? await maker.seed() : team;
           const call = r.consumes ? ownedRoutes(target.kb)[i] : r;
           const res = await api.call(call.method, call.path, { body: call.body, token: target.tokens[role] });
           if (res.status >= 300) failures.push(`${label(call, role)} -> ${res.status} ${res.text.slice(0, 160)}`);
@@ -109,7 +79,7 @@ export function rolesSuite(get: () => World): void {
 
     it('keeps chat sessions private to the member who opened them', async () => {
       const { api } = world;
-      const t = await seedTeam(api, world);
+      const t = await maker.seed();
       const viewer = { token: t.tokens.viewer };
       const mine = await api.call('POST', '/api/chat/sessions', { ...viewer, body: { kbId: t.kb.kbId } });
       expect(mine.status).toBe(201);
@@ -131,7 +101,7 @@ export function rolesSuite(get: () => World): void {
 
     it('takes a removed member out at once: search (cached results too), chat, documents, /v1', async () => {
       const { api } = world;
-      const t = await seedTeam(api, world);
+      const t = await maker.seed();
       const viewer = { token: t.tokens.viewer };
       const query = { kbId: t.kb.kbId, query: `${t.kb.secrets[0]} procedure dawn` };
       const first = await api.call('POST', '/api/search', { ...viewer, body: query });
@@ -170,7 +140,7 @@ export function rolesSuite(get: () => World): void {
 
     it('promotes a viewer to editor, who can then upload, and refuses to demote or remove the owner', async () => {
       const { api } = world;
-      const t = await seedTeam(api, world);
+      const t = await maker.seed();
       const viewer = { token: t.tokens.viewer };
       const body = { title: 'by the viewer' };
       expect((await api.call('POST', `/api/kbs/${t.kb.kbId}/notes`, { ...viewer, body })).status).toBe(403);
@@ -199,7 +169,7 @@ export function rolesSuite(get: () => World): void {
 
     it('lets a member leave on their own', async () => {
       const { api } = world;
-      const t = await seedTeam(api, world);
+      const t = await maker.seed();
       const me = (await api.call('GET', '/api/auth/me', { token: t.tokens.viewer })).json.user.id;
       const left = await api.call('DELETE', `/api/kbs/${t.kb.kbId}/members/${me}`, { token: t.tokens.viewer });
       expect(left.status).toBe(204);
@@ -208,8 +178,8 @@ export function rolesSuite(get: () => World): void {
 
     it('limits an API key to some knowledge bases: the others do not exist for it', async () => {
       const { api } = world;
-      const [a, b] = [await seedTeam(api, world), await seedTeam(api, world)];
-      const editor = { token: people.editor.token };
+      const [a, b] = [await maker.seed(), await maker.seed()];
+      const editor = { token: maker.people.editor.token };
       const created = await api.call('POST', '/api/api-keys', {
         ...editor,
         body: { name: 'only a', kbIds: [a.kb.kbId] },
@@ -253,9 +223,9 @@ export function rolesSuite(get: () => World): void {
 
     it('keeps a read-only key to search, chat and /v1, and a key never above its owner', async () => {
       const { api } = world;
-      const t = await seedTeam(api, world);
+      const t = await maker.seed();
       const made = await api.call('POST', '/api/api-keys', {
-        token: people.editor.token,
+        token: maker.people.editor.token,
         body: { name: 'reader', readOnly: true, kbIds: [t.kb.kbId] },
       });
       const key = { token: made.json.key };
@@ -291,14 +261,17 @@ export function rolesSuite(get: () => World): void {
         expect(res.status, `${method} ${path}`).toBe(403);
       }
       // A viewer's unlimited key still cannot write: the membership decides, on every request.
-      const viewerKey = (await api.call('POST', '/api/api-keys', { token: people.viewer.token, body: { name: 'v' } }))
-        .json.key;
+      const viewerKey = (
+        await api.call('POST', '/api/api-keys', { token: maker.people.viewer.token, body: { name: 'v' } })
+      ).json.key;
       const up = await api.call('POST', `/api/kbs/${t.kb.kbId}/documents`, {
         token: viewerKey,
         body: fileForm('v.txt', 'v'),
       });
       expect(up.status).toBe(403);
-      await api.call('DELETE', `/api/kbs/${t.kb.kbId}/members/${people.editor.userId}`, { token: t.tokens.owner });
+      await api.call('DELETE', `/api/kbs/${t.kb.kbId}/members/${maker.people.editor.userId}`, {
+        token: t.tokens.owner,
+      });
       expect(
         (await api.call('POST', '/api/search', { ...key, body: { kbId: t.kb.kbId, query: 'procedure' } })).status,
       ).toBe(404);

@@ -139,3 +139,68 @@ export function allows(need: Need, role: 'owner' | 'editor' | 'viewer'): boolean
   if (need === 'write') return role !== 'viewer';
   return true;
 }
+
+/** One console page or form post, with the form it sends. */
+export interface ConsoleCall {
+  method: 'GET' | 'POST';
+  path: string;
+  fields?: Record<string, string>;
+  needs: Need;
+  consumes?: boolean;
+}
+
+/**
+ * Every console page, fragment and form post that addresses `owner`'s resources, valid forms
+ * and invalid ones alike (access is decided before the form is read).
+ */
+export function consoleRoutes(owner: Owned): ConsoleCall[] {
+  const { kbId, documentId: d, sessionId: s, noteId: n, apiKeyId: k, memberUserId: m } = owner;
+  return [
+    { method: 'GET', path: `/kbs/${kbId}`, needs: 'read' },
+    { method: 'GET', path: `/kbs/${kbId}/edit`, needs: 'manage' },
+    { method: 'GET', path: `/kbs/${kbId}/documents`, needs: 'read' },
+    { method: 'GET', path: `/kbs/${kbId}/notes`, needs: 'read' },
+    { method: 'GET', path: `/kbs/${kbId}/chat`, needs: 'read' },
+    { method: 'GET', path: `/kbs/${kbId}/search?q=procedure&mode=flat`, needs: 'read' },
+    { method: 'GET', path: `/kbs/${kbId}/members`, needs: 'read' },
+    { method: 'GET', path: `/documents/${d}`, needs: 'read' },
+    { method: 'GET', path: `/documents/${d}/status`, needs: 'read' },
+    { method: 'GET', path: `/chat/${s}`, needs: 'creator' },
+    { method: 'GET', path: `/notes/${n}`, needs: 'read' },
+    { method: 'POST', path: `/kbs/${kbId}/edit`, fields: { title: 'taken' }, needs: 'manage' },
+    { method: 'POST', path: `/kbs/${kbId}/edit`, fields: { title: '' }, needs: 'manage' },
+    { method: 'POST', path: `/kbs/${kbId}/delete`, needs: 'manage', consumes: true },
+    { method: 'POST', path: `/kbs/${kbId}/notes`, fields: { title: 'intruder', content: 'x' }, needs: 'write' },
+    { method: 'POST', path: `/kbs/${kbId}/notes`, fields: { title: '', content: '' }, needs: 'write' },
+    { method: 'POST', path: `/kbs/${kbId}/chat`, needs: 'read' },
+    { method: 'POST', path: `/kbs/${kbId}/documents`, needs: 'write' },
+    {
+      method: 'POST',
+      path: `/kbs/${kbId}/members`,
+      fields: { email: owner.outsiderEmail, role: 'viewer' },
+      needs: 'manage',
+      consumes: true,
+    },
+    { method: 'POST', path: `/kbs/${kbId}/members`, fields: { email: '', role: 'owner' }, needs: 'manage' },
+    { method: 'POST', path: `/kbs/${kbId}/members/${m}`, fields: { role: 'viewer' }, needs: 'manage' },
+    { method: 'POST', path: `/kbs/${kbId}/members/${m}/remove`, needs: 'manage', consumes: true },
+    { method: 'POST', path: `/documents/${d}/reprocess`, needs: 'write' },
+    { method: 'POST', path: `/documents/${d}/delete`, needs: 'write', consumes: true },
+    { method: 'POST', path: `/chat/${s}/messages`, fields: { content: 'procedure?' }, needs: 'creator' },
+    { method: 'POST', path: `/chat/${s}/delete`, needs: 'creator', consumes: true },
+    { method: 'POST', path: `/notes/${n}`, fields: { title: 'taken', content: 'taken' }, needs: 'write' },
+    { method: 'POST', path: `/notes/${n}`, fields: { title: '', content: '' }, needs: 'write' },
+    { method: 'POST', path: `/notes/${n}/share`, needs: 'write' },
+    { method: 'POST', path: `/notes/${n}/unshare`, needs: 'write' },
+    { method: 'POST', path: `/notes/${n}/delete`, needs: 'write', consumes: true },
+    { method: 'POST', path: `/account/api-keys/${k}/revoke`, needs: 'creator', consumes: true },
+  ];
+}
+
+/** The form of a console call. */
+export function formOf(call: ConsoleCall): FormData | undefined {
+  if (call.method === 'GET') return undefined;
+  const form = new FormData();
+  for (const [key, value] of Object.entries(call.fields ?? {})) form.append(key, value);
+  return form;
+}

@@ -26,7 +26,7 @@ describe('search cache with Redis', () => {
 
   it('answers a repeated query from memory, and another process from Redis without embedding', async () => {
     const userId = insertUser(first);
-    const kbId = createKb(first.db, userId, { title: 'kb' }).id;
+    const kbId = createKb(first.db, { userId }, { title: 'kb' }).id;
     await writeDocument(first, userId, kbId, draftFromMarkdown('bees.md', DOC));
     const req = { kbId, query: `varroa mites ${Date.now()}` };
     const answer = await search(first, { userId }, req);

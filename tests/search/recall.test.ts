@@ -23,7 +23,7 @@ describe('retrieval quality on a mixed English/Chinese corpus', () => {
   beforeAll(async () => {
     deps = await createTestDeps();
     userId = insertUser(deps);
-    kbId = createKb(deps.db, userId, { title: 'Recall corpus' }).id;
+    kbId = createKb(deps.db, { userId }, { title: 'Recall corpus' }).id;
     for (const draft of draftsFromDir(RECALL_FIXTURES))
       docs.set(draft.fileName, await writeDocument(deps, userId, kbId, draft));
   });

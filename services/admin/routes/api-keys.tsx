@@ -1,17 +1,42 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import type { KbWithRole } from '../../core/access/index.ts';
 import { createApiKey, listApiKeys, type PublicApiKey, revokeApiKey } from '../../core/auth/api-keys.ts';
 import type { Deps } from '../../core/deps.ts';
+import { listKbs } from '../../core/kbs/index.ts';
 import type { AdminContext, AdminEnv } from '../env.ts';
+import type { Dict } from '../i18n/index.ts';
 import { ActionButton, Field, type FieldErrors, fieldErrors } from '../views/form.tsx';
 import { formatTime } from '../views/kb-nav.tsx';
 import { page } from '../views/render.tsx';
 
-const keySchema = z.object({ name: z.string().trim().min(1, 'vRequired').max(100, 'vTooLong') });
+const keySchema = z.object({
+  name: z.string().trim().min(1, 'vRequired').max(100, 'vTooLong'),
+  kbIds: z.array(z.string().max(100)).max(100),
+  readOnly: z.boolean(),
+});
 
-function KeysPanel(p: { c: AdminContext; keys: PublicApiKey[]; created?: string; name?: string; errors: FieldErrors }) {
+/** What a key may reach, in words: its KBs by title (or all of them) and whether it may write. */
+function Scope({ t, apiKey, titles }: { t: Dict; apiKey: PublicApiKey; titles: Map<string, string> }) {
+  const kbs = apiKey.kbIds ? apiKey.kbIds.map((id) => titles.get(id) ?? id).join(', ') : t.keyAllKbs;
+  return (
+    <span class="key-scope">
+      {kbs} · {apiKey.readOnly ? t.keyReadOnly : t.keyReadWrite}
+    </span>
+  );
+}
+
+function KeysPanel(p: {
+  c: AdminContext;
+  keys: PublicApiKey[];
+  kbs: KbWithRole[];
+  created?: string;
+  name?: string;
+  errors: FieldErrors;
+}) {
   const t = p.c.get('t');
   const locale = p.c.get('locale');
+  const titles = new Map(p.kbs.map((kb) => [kb.id, kb.title]));
   return (
     <div id="keys-panel" class="stack">
       {p.created && (
@@ -25,12 +50,25 @@ function KeysPanel(p: { c: AdminContext; keys: PublicApiKey[]; created?: string;
       <form
         method="post"
         action="/account/api-keys"
-        class="card inline-form"
+        class="card stack narrow-left"
         hx-post="/account/api-keys"
         hx-target="#keys-panel"
         hx-swap="outerHTML"
       >
         <Field t={t} label={t.keyName} name="name" value={p.name} error={p.errors.name} required maxlength={100} />
+        {p.kbs.length > 0 && (
+          <fieldset class="field key-kbs">
+            <legend>{t.keyKbsLabel}</legend>
+            {p.kbs.map((kb) => (
+              <label class="check">
+                <input type="checkbox" name="kbIds" value={kb.id} /> {kb.title}
+              </label>
+            ))}
+          </fieldset>
+        )}
+        <label class="check">
+          <input type="checkbox" name="readOnly" value="true" /> {t.keyReadOnlyLabel}
+        </label>
         <button type="submit" class="primary">
           {t.keyCreate}
         </button>
@@ -44,6 +82,7 @@ function KeysPanel(p: { c: AdminContext; keys: PublicApiKey[]; created?: string;
               <tr>
                 <th scope="col">{t.keyName}</th>
                 <th scope="col">{t.keyPrefix}</th>
+                <th scope="col">{t.keyScope}</th>
                 <th scope="col">{t.created}</th>
                 <th scope="col">{t.keyLastUsed}</th>
                 <th scope="col">
@@ -57,6 +96,9 @@ function KeysPanel(p: { c: AdminContext; keys: PublicApiKey[]; created?: string;
                   <td>{k.name}</td>
                   <td>
                     <code>{k.prefix}…</code>
+                  </td>
+                  <td>
+                    <Scope t={t} apiKey={k} titles={titles} />
                   </td>
                   <td>{formatTime(k.createdAt, locale)}</td>
                   <td>{k.lastUsedAt ? formatTime(k.lastUsedAt, locale) : t.keyNever}</td>
@@ -91,6 +133,7 @@ export function apiKeyPages(deps: Deps) {
       <KeysPanel
         c={c}
         keys={listApiKeys(deps.db, c.get('user').id)}
+        kbs={listKbs(deps.db, { userId: c.get('user').id })}
         errors={panel.errors ?? {}}
         created={panel.created}
         name={panel.name}
@@ -112,10 +155,20 @@ export function apiKeyPages(deps: Deps) {
   return new Hono<AdminEnv>()
     .get('/', (c) => render(c, {}))
     .post('/', async (c) => {
-      const body = await c.req.parseBody();
-      const parsed = keySchema.safeParse({ name: body.name });
-      if (!parsed.success) return render(c, { name: String(body.name ?? ''), errors: fieldErrors(parsed.error) }, 400);
-      const { key } = createApiKey(deps.db, c.get('principal'), { name: parsed.data.name });
+      const body = await c.req.parseBody({ all: true });
+      const name = typeof body.name === 'string' ? body.name : '';
+      const parsed = keySchema.safeParse({
+        name,
+        kbIds: [body.kbIds ?? []].flat().filter((v) => typeof v === 'string'),
+        readOnly: body.readOnly === 'true',
+      });
+      if (!parsed.success) return render(c, { name, errors: fieldErrors(parsed.error) }, 400);
+      const { kbIds, readOnly } = parsed.data;
+      const { key } = createApiKey(deps.db, c.get('principal'), {
+        name: parsed.data.name,
+        kbIds: kbIds.length ? kbIds : undefined,
+        readOnly,
+      });
       return render(c, { created: key }, 201);
     })
     .post('/:id/revoke', (c) => {

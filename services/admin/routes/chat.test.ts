@@ -16,7 +16,7 @@ beforeEach(async () => {
   const user = await registerUser(deps.db, { email: 'ada@example.com', password: 'correct horse battery' }, 'open');
   userId = user.id;
   cookie = `cos_session=${await issueToken(deps.jwtSecret, user, 0)}`;
-  const kb = createKb(deps.db, user.id, { title: 'Empty' });
+  const kb = createKb(deps.db, { userId: user.id }, { title: 'Empty' });
   sessionId = createSession(deps.db, { userId: user.id }, { kbId: kb.id }).id;
 });
 afterEach(() => deps.cleanup());

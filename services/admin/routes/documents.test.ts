@@ -17,7 +17,7 @@ beforeEach(async () => {
   const user = await registerUser(deps.db, { email: 'ada@example.com', password: 'correct horse battery' }, 'open');
   userId = user.id;
   cookie = `cos_session=${await issueToken(deps.jwtSecret, user, 0)}`;
-  kbId = createKb(deps.db, user.id, { title: 'Handbook' }).id;
+  kbId = createKb(deps.db, { userId: user.id }, { title: 'Handbook' }).id;
 });
 afterEach(() => deps.cleanup());
 

@@ -1,8 +1,16 @@
 import { Hono } from 'hono';
+import { type KbWithRole, kbAccess } from '../../core/access/index.ts';
 import type { Deps } from '../../core/deps.ts';
 import { createDocument } from '../../core/documents/create.ts';
 import { deleteDocument } from '../../core/documents/delete.ts';
-import { getDocument, listChunks, listDocuments, type PublicDocument } from '../../core/documents/index.ts';
+import {
+  documentAccess,
+  getDocument,
+  listChunks,
+  listDocuments,
+  type PublicDocument,
+  toPublicDocument,
+} from '../../core/documents/index.ts';
 import { reprocessDocument } from '../../core/documents/reprocess.ts';
 import { AppError } from '../../core/errors.ts';
 import { getKb } from '../../core/kbs/index.ts';
@@ -10,13 +18,13 @@ import type { AdminContext, AdminEnv } from '../env.ts';
 import { DocList, DocProgress, isPending, Sections, UploadForm } from '../views/documents.tsx';
 import { errorMessage } from '../views/error.tsx';
 import { ActionButton } from '../views/form.tsx';
-import { KbHeader } from '../views/kb-nav.tsx';
+import { KbHeader, mayWrite } from '../views/kb-nav.tsx';
 import { fragment, page, redirectTo } from '../views/render.tsx';
 
 const MAX_FILES = 4;
 
 /** The status card of a document page; it polls itself while the document is being processed. */
-function StatusCard({ c, doc }: { c: AdminContext; doc: PublicDocument }) {
+function StatusCard({ c, doc, writable }: { c: AdminContext; doc: PublicDocument; writable: boolean }) {
   const t = c.get('t');
   const polling = isPending(doc);
   return (
@@ -30,30 +38,43 @@ function StatusCard({ c, doc }: { c: AdminContext; doc: PublicDocument }) {
       <div class="doc-progress">
         <DocProgress t={t} doc={doc} />
       </div>
-      <div class="actions">
-        <ActionButton action={`/documents/${doc.id}/reprocess`} label={t.docReprocess} />{' '}
-        <ActionButton
-          action={`/documents/${doc.id}/delete`}
-          label={t.docDelete}
-          confirm={t.docDeleteConfirm}
-          variant="danger"
-        />
-      </div>
+      {writable && (
+        <div class="actions">
+          <ActionButton action={`/documents/${doc.id}/reprocess`} label={t.docReprocess} />{' '}
+          <ActionButton
+            action={`/documents/${doc.id}/delete`}
+            label={t.docDelete}
+            confirm={t.docDeleteConfirm}
+            variant="danger"
+          />
+        </div>
+      )}
     </div>
   );
 }
 
-/** A KB's documents: upload (drop zone and file input), a live list, one document's three layers. */
+/**
+ * A KB's documents: upload (drop zone and file input), a live list, one document's three
+ * layers. Viewers see the list and the documents; the upload form and the buttons that change
+ * documents are for editors and the owner.
+ */
 export function documentPages(deps: Deps) {
-  const panel = (c: AdminContext, kbId: string, error?: string) => {
+  const panel = (c: AdminContext, kb: KbWithRole, error?: string) => {
     const t = c.get('t');
+    const writable = mayWrite(kb);
     return (
       <div id="documents-panel" class="split">
         <section aria-labelledby="docs-title">
           <h2 id="docs-title">{t.docsTitle}</h2>
-          <DocList t={t} kbId={kbId} docs={listDocuments(deps.db, c.get('principal'), kbId)} />
+          <DocList t={t} kbId={kb.id} docs={listDocuments(deps.db, c.get('principal'), kb.id)} writable={writable} />
         </section>
-        <UploadForm t={t} kbId={kbId} maxMb={deps.config.MAX_UPLOAD_MB} error={error} />
+        {writable ? (
+          <UploadForm t={t} kbId={kb.id} maxMb={deps.config.MAX_UPLOAD_MB} error={error} />
+        ) : (
+          <p class="card muted" id="viewer-notice">
+            {t.viewerNotice}
+          </p>
+        )}
       </div>
     );
   };
@@ -65,7 +86,7 @@ export function documentPages(deps: Deps) {
       kb.title,
       <>
         <KbHeader t={c.get('t')} kb={kb} tab="documents" />
-        {panel(c, kb.id, error)}
+        {panel(c, kb, error)}
       </>,
       status,
     );
@@ -74,18 +95,19 @@ export function documentPages(deps: Deps) {
   return new Hono<AdminEnv>()
     .get('/kbs/:kbId', (c) => kbPage(c, c.req.param('kbId')))
     .get('/kbs/:kbId/documents', (c) => {
-      const docs = listDocuments(deps.db, c.get('principal'), c.req.param('kbId'));
-      return fragment(c, <DocList t={c.get('t')} kbId={c.req.param('kbId')} docs={docs} />);
+      const kb = getKb(deps.db, c.get('principal'), c.req.param('kbId'));
+      const docs = listDocuments(deps.db, c.get('principal'), kb.id);
+      return fragment(c, <DocList t={c.get('t')} kbId={kb.id} docs={docs} writable={mayWrite(kb)} />);
     })
     .post('/kbs/:kbId/documents', async (c) => {
       const kbId = c.req.param('kbId');
       const who = c.get('principal');
-      getKb(deps.db, who, kbId);
+      const kb = kbAccess(deps.db, who, kbId, 'write');
       const body = await c.req.parseBody({ all: true });
       const files = [body.file].flat().filter((f): f is File => f instanceof File && f.name !== '');
       const show = (error: string | undefined, status: 200 | 400 | 413 | 415) =>
         c.req.header('hx-request') === 'true'
-          ? fragment(c, panel(c, kbId, error), status)
+          ? fragment(c, panel(c, kb, error), status)
           : kbPage(c, kbId, error, status);
       if (files.length === 0) return show('uploadNoFile', 400);
       for (const file of files.slice(0, MAX_FILES)) {
@@ -116,7 +138,7 @@ export function documentPages(deps: Deps) {
           <KbHeader t={t} kb={kb} tab="documents" />
           <div class="doc-head stack">
             <h2 class="wrap">{doc.fileName}</h2>
-            <StatusCard c={c} doc={doc} />
+            <StatusCard c={c} doc={doc} writable={mayWrite(kb)} />
           </div>
           <section class="card summary-card" aria-labelledby="summary-title">
             <h3 id="summary-title">{t.docSummary}</h3>
@@ -132,17 +154,17 @@ export function documentPages(deps: Deps) {
       );
     })
     .get('/documents/:id/status', (c) => {
-      const doc = getDocument(deps.db, c.get('principal'), c.req.param('id'));
+      const { doc, kb } = documentAccess(deps.db, c.get('principal'), c.req.param('id'), 'read');
       // When processing ends, reload so the summary and sections appear.
       if (!isPending(doc)) c.header('HX-Refresh', 'true');
-      return fragment(c, <StatusCard c={c} doc={doc} />);
+      return fragment(c, <StatusCard c={c} doc={toPublicDocument(doc)} writable={mayWrite(kb)} />);
     })
     .post('/documents/:id/reprocess', async (c) => {
       const doc = await reprocessDocument(deps, c.get('principal'), c.req.param('id'));
       return redirectTo(c, `/documents/${doc.id}`);
     })
     .post('/documents/:id/delete', async (c) => {
-      const doc = getDocument(deps.db, c.get('principal'), c.req.param('id'));
+      const { doc } = documentAccess(deps.db, c.get('principal'), c.req.param('id'), 'write');
       await deleteDocument(deps, c.get('principal'), doc.id);
       return redirectTo(c, `/kbs/${doc.kbId}`);
     });

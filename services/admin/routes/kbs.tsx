@@ -1,13 +1,14 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { type KbWithRole, kbAccess } from '../../core/access/index.ts';
 import type { Deps } from '../../core/deps.ts';
 import { listDocuments } from '../../core/documents/index.ts';
 import { deleteKb } from '../../core/kbs/delete.ts';
-import { createKb, getKb, type KnowledgeBase, listKbs, updateKb } from '../../core/kbs/index.ts';
+import { createKb, listKbs, updateKb } from '../../core/kbs/index.ts';
 import type { AdminContext, AdminEnv } from '../env.ts';
 import { fmt } from '../i18n/index.ts';
 import { ActionButton, Field, type FieldErrors, fieldErrors, SwapForm } from '../views/form.tsx';
-import { formatTime, KbHeader } from '../views/kb-nav.tsx';
+import { formatTime, KbHeader, RoleBadge } from '../views/kb-nav.tsx';
 import { page, redirectTo } from '../views/render.tsx';
 
 const kbSchema = z.object({
@@ -53,7 +54,7 @@ function KbForm(p: {
   );
 }
 
-function KbList({ c, kbs, counts }: { c: AdminContext; kbs: KnowledgeBase[]; counts: (kbId: string) => number }) {
+function KbList({ c, kbs, counts }: { c: AdminContext; kbs: KbWithRole[]; counts: (kbId: string) => number }) {
   const t = c.get('t');
   if (kbs.length === 0) return <p class="empty">{t.kbsEmpty}</p>;
   return (
@@ -61,7 +62,7 @@ function KbList({ c, kbs, counts }: { c: AdminContext; kbs: KnowledgeBase[]; cou
       {kbs.map((kb) => (
         <li class="card">
           <h3>
-            <a href={`/kbs/${kb.id}`}>{kb.title}</a>
+            <a href={`/kbs/${kb.id}`}>{kb.title}</a> <RoleBadge t={t} role={kb.role} />
           </h3>
           {kb.description && <p class="muted">{kb.description}</p>}
           <p class="meta">
@@ -103,13 +104,7 @@ export function kbPages(deps: Deps) {
     );
   };
 
-  const editPage = (
-    c: AdminContext,
-    kb: KnowledgeBase,
-    values: Values,
-    errors: FieldErrors,
-    status: 200 | 400 = 200,
-  ) => {
+  const editPage = (c: AdminContext, kb: KbWithRole, values: Values, errors: FieldErrors, status: 200 | 400 = 200) => {
     const t = c.get('t');
     return page(
       c,
@@ -160,15 +155,15 @@ export function kbPages(deps: Deps) {
         }
         return listPage(c, values, errors, 400);
       }
-      const kb = createKb(deps.db, c.get('user').id, parsed.data);
+      const kb = createKb(deps.db, c.get('principal'), parsed.data);
       return redirectTo(c, `/kbs/${kb.id}`);
     })
     .get('/:kbId/edit', (c) => {
-      const kb = getKb(deps.db, c.get('principal'), c.req.param('kbId'));
+      const kb = kbAccess(deps.db, c.get('principal'), c.req.param('kbId'), 'manage');
       return editPage(c, kb, kb, {});
     })
     .post('/:kbId/edit', async (c) => {
-      const kb = getKb(deps.db, c.get('principal'), c.req.param('kbId'));
+      const kb = kbAccess(deps.db, c.get('principal'), c.req.param('kbId'), 'manage');
       const values = await readForm(c);
       const parsed = kbSchema.safeParse(values);
       if (!parsed.success) {

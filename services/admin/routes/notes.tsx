@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { kbAccess } from '../../core/access/index.ts';
 import type { Deps } from '../../core/deps.ts';
 import { getKb } from '../../core/kbs/index.ts';
 import {
@@ -15,7 +16,7 @@ import {
 import { publicBase } from '../../http/public-url.ts';
 import type { AdminContext, AdminEnv } from '../env.ts';
 import { ActionButton, Field, type FieldErrors, fieldErrors, SwapForm } from '../views/form.tsx';
-import { formatTime, KbHeader } from '../views/kb-nav.tsx';
+import { formatTime, KbHeader, mayWrite } from '../views/kb-nav.tsx';
 import { fragment, page, redirectTo } from '../views/render.tsx';
 
 const noteSchema = z.object({
@@ -112,17 +113,23 @@ export function notePages(deps: Deps) {
               </ul>
             )}
           </section>
-          <section>
-            <h2>{t.noteCreate}</h2>
-            <NoteForm
-              c={c}
-              action={`/kbs/${kb.id}/notes`}
-              id="note-create"
-              values={values}
-              errors={errors}
-              submit={t.noteCreate}
-            />
-          </section>
+          {mayWrite(kb) ? (
+            <section>
+              <h2>{t.noteCreate}</h2>
+              <NoteForm
+                c={c}
+                action={`/kbs/${kb.id}/notes`}
+                id="note-create"
+                values={values}
+                errors={errors}
+                submit={t.noteCreate}
+              />
+            </section>
+          ) : (
+            <p class="card muted" id="viewer-notice">
+              {t.viewerNotice}
+            </p>
+          )}
         </div>
       </>,
       status,
@@ -137,25 +144,33 @@ export function notePages(deps: Deps) {
       note.title,
       <>
         <KbHeader t={t} kb={kb} tab="notes" />
-        <div class="split">
-          <NoteForm
-            c={c}
-            action={`/notes/${note.id}`}
-            id="note-edit"
-            values={values}
-            errors={errors}
-            submit={t.noteSave}
-          />
-          <div class="stack">
-            <SharePanel c={c} deps={deps} note={note} />
-            <ActionButton
-              action={`/notes/${note.id}/delete`}
-              label={t.noteDelete}
-              confirm={t.noteDeleteConfirm}
-              variant="danger"
+        {mayWrite(kb) ? (
+          <div class="split">
+            <NoteForm
+              c={c}
+              action={`/notes/${note.id}`}
+              id="note-edit"
+              values={values}
+              errors={errors}
+              submit={t.noteSave}
             />
+            <div class="stack">
+              <SharePanel c={c} deps={deps} note={note} />
+              <ActionButton
+                action={`/notes/${note.id}/delete`}
+                label={t.noteDelete}
+                confirm={t.noteDeleteConfirm}
+                variant="danger"
+              />
+            </div>
           </div>
-        </div>
+        ) : (
+          <article class="card stack" id="note-view">
+            <h2 class="wrap">{note.title}</h2>
+            <p class="content">{note.content}</p>
+            <p class="meta">{formatTime(note.updatedAt, c.get('locale'))}</p>
+          </article>
+        )}
       </>,
       status,
     );
@@ -166,7 +181,7 @@ export function notePages(deps: Deps) {
   return new Hono<AdminEnv>()
     .get('/kbs/:kbId/notes', (c) => listPage(c, c.req.param('kbId'), {}, {}))
     .post('/kbs/:kbId/notes', async (c) => {
-      const kbId = getKb(deps.db, c.get('principal'), c.req.param('kbId')).id;
+      const kbId = kbAccess(deps.db, c.get('principal'), c.req.param('kbId'), 'write').id;
       const values = await readValues(c);
       const parsed = noteSchema.safeParse(values);
       if (!parsed.success) {
@@ -194,7 +209,7 @@ export function notePages(deps: Deps) {
       return notePage(c, note, note, {});
     })
     .post('/notes/:id', async (c) => {
-      const note = getNoteRow(deps.db, c.get('principal'), c.req.param('id'));
+      const note = getNoteRow(deps.db, c.get('principal'), c.req.param('id'), 'write');
       const values = await readValues(c);
       const parsed = noteSchema.safeParse(values);
       if (!parsed.success) {
@@ -218,7 +233,7 @@ export function notePages(deps: Deps) {
       return redirectTo(c, `/kbs/${note.kbId}/notes`);
     })
     .post('/notes/:id/delete', (c) => {
-      const note = getNoteRow(deps.db, c.get('principal'), c.req.param('id'));
+      const note = getNoteRow(deps.db, c.get('principal'), c.req.param('id'), 'write');
       deleteNote(deps.db, c.get('principal'), note.id);
       return redirectTo(c, `/kbs/${note.kbId}/notes`);
     })

@@ -1,11 +1,13 @@
 import type { Dict } from '../i18n/index.ts';
 
-export type AdminTab = 'users' | 'jobs' | 'health' | 'events' | 'backups';
+export type AdminTab = 'users' | 'invitations' | 'audit' | 'jobs' | 'health' | 'events' | 'backups';
 
 /** Heading and tabs of the administration pages. */
 export function AdminHeader({ t, tab }: { t: Dict; tab: AdminTab }) {
   const tabs: Array<[AdminTab, string]> = [
     ['users', t.adminUsers],
+    ['invitations', t.adminInvitations],
+    ['audit', t.adminAudit],
     ['jobs', t.adminJobs],
     ['health', t.adminHealth],
     ['events', t.adminEvents],

@@ -51,7 +51,18 @@ export function DocProgress({ t, doc }: { t: Dict; doc: PublicDocument }) {
  * The documents of a KB. While any is queued or processing, the list polls itself every
  * second; the first render with nothing pending leaves out the trigger, which stops it.
  */
-export function DocList({ t, kbId, docs }: { t: Dict; kbId: string; docs: PublicDocument[] }) {
+export function DocList({
+  t,
+  kbId,
+  docs,
+  writable,
+}: {
+  t: Dict;
+  kbId: string;
+  docs: PublicDocument[];
+  /** Whether the caller may delete documents (editors and the owner). */
+  writable: boolean;
+}) {
   const polling = docs.some(isPending);
   return (
     <div
@@ -73,7 +84,7 @@ export function DocList({ t, kbId, docs }: { t: Dict; kbId: string; docs: Public
                 <th scope="col" class="hide-narrow">
                   {t.docSize}
                 </th>
-                <th scope="col">{t.docActions}</th>
+                {writable && <th scope="col">{t.docActions}</th>}
               </tr>
             </thead>
             <tbody>
@@ -91,15 +102,17 @@ export function DocList({ t, kbId, docs }: { t: Dict; kbId: string; docs: Public
                     <DocProgress t={t} doc={d} />
                   </td>
                   <td class="nowrap hide-narrow">{fileSize(d.size)}</td>
-                  <td class="actions">
-                    <ActionButton
-                      id={`delete-${d.id}`}
-                      action={`/documents/${d.id}/delete`}
-                      label={t.docDelete}
-                      confirm={t.docDeleteConfirm}
-                      variant="danger"
-                    />
-                  </td>
+                  {writable && (
+                    <td class="actions">
+                      <ActionButton
+                        id={`delete-${d.id}`}
+                        action={`/documents/${d.id}/delete`}
+                        label={t.docDelete}
+                        confirm={t.docDeleteConfirm}
+                        variant="danger"
+                      />
+                    </td>
+                  )}
                 </tr>
               ))}
             </tbody>

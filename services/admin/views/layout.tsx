@@ -68,6 +68,11 @@ export function Layout({ t, locale, user, title, path, children }: LayoutProps) 
                   </a>
                 </li>
                 <li>
+                  <a href="/account" aria-current={path === '/account' ? 'page' : undefined}>
+                    {t.navAccount}
+                  </a>
+                </li>
+                <li>
                   <a href="/account/api-keys" aria-current={current('/account/api-keys')}>
                     {t.navApiKeys}
                   </a>

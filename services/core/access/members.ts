@@ -52,7 +52,7 @@ const ownerIsFixed = () =>
 
 /** The owner adds a user by email as viewer or editor; takes effect on that user's next request. */
 export function addMember(db: Db, who: Principal, kbId: string, input: { email: string; role: MemberRole }): Member {
-  kbAccess(db, who, kbId, 'manage');
+  const kb = kbAccess(db, who, kbId, 'manage');
   const user = findUserByEmail(db, input.email);
   if (!user) throw new AppError('not_found', 'No account uses this email address; invite them first', 404);
   return writeTransaction(db, () => {
@@ -68,7 +68,7 @@ export function addMember(db: Db, who: Principal, kbId: string, input: { email: 
       action: 'kb.member_added',
       targetType: 'kb',
       targetId: kbId,
-      detail: { userId: user.id, email: user.email, role: input.role },
+      detail: { kb: kb.title, userId: user.id, email: user.email, role: input.role },
     });
     return getMember(db, kbId, user.id);
   });
@@ -76,7 +76,7 @@ export function addMember(db: Db, who: Principal, kbId: string, input: { email: 
 
 /** The owner changes a member's role. */
 export function updateMember(db: Db, who: Principal, kbId: string, userId: string, role: MemberRole): Member {
-  kbAccess(db, who, kbId, 'manage');
+  const kb = kbAccess(db, who, kbId, 'manage');
   return writeTransaction(db, () => {
     const before = getMember(db, kbId, userId);
     if (before.role === 'owner') throw ownerIsFixed();
@@ -91,7 +91,7 @@ export function updateMember(db: Db, who: Principal, kbId: string, userId: strin
         action: 'kb.member_role_changed',
         targetType: 'kb',
         targetId: kbId,
-        detail: { userId, email: before.user.email, from: before.role, to: role },
+        detail: { kb: kb.title, userId, email: before.user.email, from: before.role, to: role },
       });
     }
     return { ...before, role };
@@ -104,7 +104,7 @@ export function updateMember(db: Db, who: Principal, kbId: string, userId: strin
  * served after that check.
  */
 export function removeMember(db: Db, who: Principal, kbId: string, userId: string): void {
-  kbAccess(db, who, kbId, who.userId === userId ? 'read' : 'manage');
+  const kb = kbAccess(db, who, kbId, who.userId === userId ? 'read' : 'manage');
   writeTransaction(db, () => {
     const before = getMember(db, kbId, userId);
     if (before.role === 'owner') throw ownerIsFixed();
@@ -117,7 +117,7 @@ export function removeMember(db: Db, who: Principal, kbId: string, userId: strin
       action: 'kb.member_removed',
       targetType: 'kb',
       targetId: kbId,
-      detail: { userId, email: before.user.email, role: before.role },
+      detail: { kb: kb.title, userId, email: before.user.email, role: before.role },
     });
   });
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import { recordAudit } from '../audit/index.ts';
+import type { SignupPolicy } from '../config.ts';
 import { type Db, tables } from '../db/index.ts';
 import { AppError, notFound } from '../errors.ts';
 import { hashSecret, looksLikeSecret, newSecret } from './tokens.ts';
@@ -44,12 +45,19 @@ const toInvitation = (r: InvitationRow, now = Date.now()): Invitation => ({
   usedBy: r.usedBy,
 });
 
-/** An admin invites someone: single use, expiring, optionally for one email address. */
+/**
+ * An admin invites someone: single use, expiring, optionally for one email address. Under
+ * SIGNUP=closed an invitation could not be used, so none is made.
+ */
 export function createInvitation(
   db: Db,
   actorId: string,
   input: InvitationInput,
+  policy: SignupPolicy,
 ): { invitation: Invitation; token: string } {
+  if (policy === 'closed') {
+    throw new AppError('signup_closed', 'Sign-up is closed (SIGNUP=closed): an invitation could not be used', 403);
+  }
   const token = newSecret();
   const row = db.orm
     .insert(invitations)

@@ -41,15 +41,26 @@ export function createResetLink(db: Db, actorId: string, userId: string): { toke
   return { token, expiresAt };
 }
 
+function usableReset(db: Db, token: string) {
+  if (!looksLikeSecret(token)) return undefined;
+  const row = db.orm
+    .select()
+    .from(passwordResets)
+    .where(eq(passwordResets.tokenHash, hashSecret(token)))
+    .get();
+  return row && !row.usedAt && row.expiresAt > Date.now() ? row : undefined;
+}
+
+/** True while a reset link can still be used, so its page can say so before anyone types a password. */
+export const isResetLinkUsable = (db: Db, token: string): boolean => usableReset(db, token) !== undefined;
+
 const invalid = () =>
   new AppError('reset_link_invalid', 'This reset link is not valid: used, expired or replaced', 403);
 
 /** Sets a new password with a reset link, once; every session and token of the user stops working. */
 export async function resetPassword(db: Db, token: string, newPassword: string): Promise<void> {
-  if (!looksLikeSecret(token)) throw invalid();
-  const tokenHash = hashSecret(token);
-  const found = db.orm.select().from(passwordResets).where(eq(passwordResets.tokenHash, tokenHash)).get();
-  if (!found || found.usedAt || found.expiresAt <= Date.now()) throw invalid();
+  const found = usableReset(db, token);
+  if (!found) throw invalid();
   const passwordHash = await hashPassword(newPassword);
   writeTransaction(db, () => {
     const used = db.orm

@@ -28,7 +28,7 @@ const restoreConfig = (dataDir: string) => loadConfig({ NODE_ENV: 'test', DATA_D
 describe('backup and restore', () => {
   it('archives a live database and files, then restores them into an empty directory', async () => {
     const user = await registerUser(deps.db, { email: 'ann@example.com', password: 'correct horse battery' }, 'open');
-    createKb(deps.db, user.id, { title: 'Handbook' });
+    createKb(deps.db, { userId: user.id }, { title: 'Handbook' });
     mkdirSync(join(deps.config.FILES_DIR, 'ab'), { recursive: true });
     writeFileSync(join(deps.config.FILES_DIR, 'ab', 'doc.txt'), 'hello files');
 

@@ -19,7 +19,7 @@ async function setup(env: Record<string, string> = {}) {
   const deps: TestDeps = await createTestDeps(env);
   cleanups.push(() => deps.cleanup());
   const user = await registerUser(deps.db, { email: 'p@example.com', password: 'pipeline password' }, 'open');
-  const kb = createKb(deps.db, user.id, { title: 'KB' });
+  const kb = createKb(deps.db, { userId: user.id }, { title: 'KB' });
   const upload = (fileName: string, text: string) =>
     createDocument(deps, { userId: user.id }, kb.id, { fileName, bytes: Buffer.from(text) });
   const settled = async (id: string, timeoutMs = 15_000) => {

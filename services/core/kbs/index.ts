@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { type KbWithRole, kbAccess, type Principal, visibleKbs } from '../access/index.ts';
+import { isRestrictedKey, type KbWithRole, kbAccess, type Principal, visibleKbs } from '../access/index.ts';
 import { addOwner } from '../access/members.ts';
 import { type Db, tables, writeTransaction } from '../db/index.ts';
-import { notFound } from '../errors.ts';
+import { forbidden, notFound } from '../errors.ts';
 
 const { knowledgeBases } = tables;
 
@@ -17,8 +17,13 @@ export interface KbInput {
   ocrLanguage?: string;
 }
 
-/** Creates a KB owned by `userId`, whose id also partitions the KB's files and vectors. */
-export function createKb(db: Db, userId: string, input: KbInput): KbWithRole {
+/**
+ * Creates a KB owned by the caller, whose id also partitions the KB's files and vectors.
+ * A limited API key cannot: it could not reach the new KB, and must not widen its holder's reach.
+ */
+export function createKb(db: Db, who: Principal, input: KbInput): KbWithRole {
+  if (isRestrictedKey(who)) throw forbidden('A limited API key cannot create knowledge bases');
+  const { userId } = who;
   return writeTransaction(db, () => {
     const kb = db.orm
       .insert(knowledgeBases)

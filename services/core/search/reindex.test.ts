@@ -47,7 +47,7 @@ describe('changing the embedding model', () => {
 
   it('re-embeds into a new table in the background while search keeps using the old one, then switches', async () => {
     const userId = insertUser(first);
-    const kbId = createKb(first.db, userId, { title: 'kb' }).id;
+    const kbId = createKb(first.db, { userId }, { title: 'kb' }).id;
     for (const [name, text] of DOCS) await writeDocument(first, userId, kbId, draftFromMarkdown(name, text));
     const oldHit = await search(first, { userId }, { kbId, query: 'varroa mites' });
     expect(oldHit.hits[0].document.fileName).toBe('bees.md');
@@ -86,7 +86,7 @@ describe('changing the embedding model', () => {
 
   it('rebuilds in place when the same model changes dimension, so no old vector answers a new query', async () => {
     const userId = insertUser(first);
-    const kbId = createKb(first.db, userId, { title: 'kb' }).id;
+    const kbId = createKb(first.db, { userId }, { title: 'kb' }).id;
     for (const [name, text] of DOCS) await writeDocument(first, userId, kbId, draftFromMarkdown(name, text));
     await search(first, { userId }, { kbId, query: 'varroa' });
     const chunkCount = (first.db.sqlite.prepare('SELECT count(*) AS n FROM chunks').get() as { n: number }).n;

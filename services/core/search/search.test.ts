@@ -16,7 +16,7 @@ describe('search', () => {
   beforeEach(async () => {
     deps = await createTestDeps();
     userId = insertUser(deps);
-    kbId = createKb(deps.db, userId, { title: 'kb' }).id;
+    kbId = createKb(deps.db, { userId }, { title: 'kb' }).id;
     bees = await writeDocument(deps, userId, kbId, draftFromMarkdown('bees.md', BEES));
     await writeDocument(deps, userId, kbId, draftFromMarkdown('tea.md', TEA));
   });
@@ -68,7 +68,7 @@ describe('search', () => {
   it('drills down through sections and passages when a document has no summary', async () => {
     await deps.vectors.deleteByDocument(userId, bees.id);
     const other = insertUser(deps);
-    const kb2 = createKb(deps.db, other, { title: 'no summaries' }).id;
+    const kb2 = createKb(deps.db, { userId: other }, { title: 'no summaries' }).id;
     const doc = await writeDocument(deps, other, kb2, draftFromMarkdown('bees.md', BEES));
     const summary = deps.db.sqlite
       .prepare("SELECT id FROM chunks WHERE document_id = ? AND layer = 'document'")

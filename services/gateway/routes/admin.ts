@@ -5,7 +5,7 @@ import { createResetLink } from '../../core/auth/password-resets.ts';
 import { listUsers, updateUser } from '../../core/auth/users.ts';
 import type { Deps } from '../../core/deps.ts';
 import type { AppEnv } from '../../http/env.ts';
-import { publicBase } from '../../http/public-url.ts';
+import { publicBase, resetLink } from '../../http/public-url.ts';
 import { validate } from '../../http/validate.ts';
 
 const userPatch = z
@@ -15,9 +15,6 @@ const auditQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
   before: z.coerce.number().int().min(1).optional(),
 });
-
-/** The password reset page of the console. */
-export const resetUrl = (base: string, token: string) => `${base}/reset-password?token=${token}`;
 
 /** Administration (admins only): users with role and state, reset links, the audit list. */
 export function adminRoutes(deps: Deps) {
@@ -30,7 +27,7 @@ export function adminRoutes(deps: Deps) {
     })
     .post('/users/:id/reset-link', (c) => {
       const { token, expiresAt } = createResetLink(deps.db, c.get('user').id, c.req.param('id'));
-      return c.json({ url: resetUrl(publicBase(c, deps.config), token), expiresAt }, 201);
+      return c.json({ url: resetLink(publicBase(c, deps.config), token), expiresAt }, 201);
     })
     .get('/audit', validate('query', auditQuery), (c) => c.json({ items: listAudit(deps.db, c.req.valid('query')) }));
 }

@@ -1,15 +1,14 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { isRestrictedKey, kbAccess } from '../../core/access/index.ts';
+import { kbAccess } from '../../core/access/index.ts';
 import { addMember, listMembers, removeMember, updateMember } from '../../core/access/members.ts';
 import { assertKnownModel } from '../../core/chat/models.ts';
 import type { Deps } from '../../core/deps.ts';
-import { AppError } from '../../core/errors.ts';
 import { assertOcrLanguage, OCR_LANGUAGE_PATTERN } from '../../core/ingest/ocr/tesseract.ts';
 import { deleteKb } from '../../core/kbs/delete.ts';
 import { createKb, getKb, listKbs, updateKb } from '../../core/kbs/index.ts';
 import type { AppEnv } from '../../http/env.ts';
-import { RateLimiter } from '../../http/rate-limit.ts';
+import { memberLookups } from '../../http/rate-limit.ts';
 import { validate } from '../../http/validate.ts';
 
 const title = z.string().trim().min(1, 'must not be empty').max(200);
@@ -39,27 +38,21 @@ const patchMemberBody = z.strictObject({ role: memberRole });
 
 /** Knowledge bases, each visible to its members with their role; the owner manages it and its members. */
 export function kbRoutes(deps: Deps) {
-  // Adding members looks accounts up by email: a budget per owner keeps that from becoming a directory.
-  const memberLookups = new RateLimiter(60, 10 * 60_000);
   return new Hono<AppEnv>()
     .get('/', (c) => c.json({ items: listKbs(deps.db, c.get('principal')) }))
     .post('/', validate('json', createBody), async (c) => {
-      if (isRestrictedKey(c.get('principal'))) {
-        throw new AppError('forbidden', 'A limited API key cannot create knowledge bases', 403);
-      }
       const body = c.req.valid('json');
       if (body.chatModel) await assertKnownModel(deps, body.chatModel);
       if (body.ocrLanguage) await assertOcrLanguage(body.ocrLanguage);
-      return c.json({ kb: createKb(deps.db, c.get('user').id, body) }, 201);
+      return c.json({ kb: createKb(deps.db, c.get('principal'), body) }, 201);
     })
     .get('/:kbId', (c) => c.json({ kb: getKb(deps.db, c.get('principal'), c.req.param('kbId')) }))
     .patch('/:kbId', validate('json', patchBody), async (c) => {
       const body = c.req.valid('json');
       const who = c.get('principal');
-      if (body.chatModel) {
-        kbAccess(deps.db, who, c.req.param('kbId'), 'manage');
-        await assertKnownModel(deps, body.chatModel);
-      }
+      // Only the owner changes a KB: checked before the model or language is looked up.
+      kbAccess(deps.db, who, c.req.param('kbId'), 'manage');
+      if (body.chatModel) await assertKnownModel(deps, body.chatModel);
       if (body.ocrLanguage) await assertOcrLanguage(body.ocrLanguage);
       return c.json({ kb: updateKb(deps.db, who, c.req.param('kbId'), body) });
     })
@@ -71,7 +64,7 @@ export function kbRoutes(deps: Deps) {
     .post('/:kbId/members', validate('json', addMemberBody), (c) => {
       const who = c.get('principal');
       kbAccess(deps.db, who, c.req.param('kbId'), 'manage');
-      memberLookups.hit(who.userId);
+      memberLookups(deps).hit(who.userId);
       return c.json({ member: addMember(deps.db, who, c.req.param('kbId'), c.req.valid('json')) }, 201);
     })
     .patch('/:kbId/members/:userId', validate('json', patchMemberBody), (c) =>

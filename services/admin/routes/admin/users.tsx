@@ -1,18 +1,29 @@
 import { Hono } from 'hono';
-import { listUsers, updateUser } from '../../../core/auth/users.ts';
+import { createResetLink, RESET_LINK_HOURS } from '../../../core/auth/password-resets.ts';
+import { findUser, listUsers, updateUser } from '../../../core/auth/users.ts';
 import type { Deps } from '../../../core/deps.ts';
 import { AppError } from '../../../core/errors.ts';
+import { publicBase, resetLink } from '../../../http/public-url.ts';
 import type { AdminContext, AdminEnv } from '../../env.ts';
+import { fmt } from '../../i18n/index.ts';
 import { AdminHeader } from '../../views/admin-nav.tsx';
 import { ActionButton } from '../../views/form.tsx';
 import { formatTime } from '../../views/kb-nav.tsx';
 import { page } from '../../views/render.tsx';
 
-function UsersTable({ c, deps }: { c: AdminContext; deps: Deps }) {
+function UsersTable({ c, deps, reset }: { c: AdminContext; deps: Deps; reset?: { email: string; url: string } }) {
   const t = c.get('t');
   const me = c.get('user').id;
   return (
-    <div class="table-wrap" id="users-table">
+    <div class="table-wrap stack" id="users-table">
+      {reset && (
+        <div class="alert alert-success" role="status">
+          <p>{fmt(t.resetLinkFor, { email: reset.email, hours: RESET_LINK_HOURS })}</p>
+          <code class="secret-link" id="reset-link">
+            {reset.url}
+          </code>
+        </div>
+      )}
       <table>
         <thead>
           <tr>
@@ -52,6 +63,11 @@ function UsersTable({ c, deps }: { c: AdminContext; deps: Deps }) {
                       variant={u.disabled ? 'secondary' : 'danger'}
                       target="#users-table"
                     />
+                    <ActionButton
+                      action={`/admin/users/${u.id}/reset-link`}
+                      label={t.resetLinkCreate}
+                      target="#users-table"
+                    />
                   </>
                 )}
               </td>
@@ -63,19 +79,27 @@ function UsersTable({ c, deps }: { c: AdminContext; deps: Deps }) {
   );
 }
 
-/** Accounts: promote or demote, disable or enable; an admin cannot lock themself out. */
+/** Accounts: promote or demote, disable or enable, a one-time password reset link; an admin cannot lock themself out. */
 export function adminUserPages(deps: Deps) {
+  const usersPage = (c: AdminContext, reset?: { email: string; url: string }, status: 200 | 201 = 200) =>
+    page(
+      c,
+      c.get('t').adminUsers,
+      <>
+        <AdminHeader t={c.get('t')} tab="users" />
+        <UsersTable c={c} deps={deps} reset={reset} />
+      </>,
+      status,
+    );
   return new Hono<AdminEnv>()
-    .get('/', (c) =>
-      page(
-        c,
-        c.get('t').adminUsers,
-        <>
-          <AdminHeader t={c.get('t')} tab="users" />
-          <UsersTable c={c} deps={deps} />
-        </>,
-      ),
-    )
+    .get('/', (c) => usersPage(c))
+    .post('/:id/reset-link', (c) => {
+      const id = c.req.param('id');
+      const { token } = createResetLink(deps.db, c.get('user').id, id);
+      const reset = { email: findUser(deps.db, id)?.email ?? id, url: resetLink(publicBase(c, deps.config), token) };
+      if (c.req.header('hx-request') === 'true') return c.html(<UsersTable c={c} deps={deps} reset={reset} />, 201);
+      return usersPage(c, reset, 201);
+    })
     .post('/:id', async (c) => {
       const id = c.req.param('id');
       if (id === c.get('user').id) throw new AppError('forbidden', 'You cannot change your own account here', 403);
