@@ -80,7 +80,7 @@ export async function buildEvalKb(files: CorpusFile[]): Promise<EvalKb> {
   try {
     const user = await registerUser(deps.db, { email: 'eval@example.com', password: 'evaluation password' }, 'open');
     const who = { userId: user.id };
-    const kb = createKb(deps.db, user.id, { title: 'Evaluation corpus' });
+    const kb = createKb(deps.db, who, { title: 'Evaluation corpus' });
     const stats: CorpusStats = { documents: 0, parents: 0, children: 0, ingestSeconds: 0 };
     const started = performance.now();
     for (const file of files) {
