@@ -56,8 +56,9 @@ export async function buildCorpus(deps: Deps, children: number, seed = 42): Prom
   sqlite.prepare('INSERT INTO users (id, email, password_hash) VALUES (?, ?, ?)').run(userId, `${userId}@bench`, 'x');
   sqlite.prepare('INSERT INTO knowledge_bases (id, user_id, title) VALUES (?, ?, ?)').run(kbId, userId, 'bench');
   const insertDoc = sqlite.prepare(
-    `INSERT INTO documents (id, user_id, kb_id, file_name, mime_type, size, sha256, storage_key, status, summary)
-     VALUES (?, ?, ?, ?, 'text/plain', 1, '', '', 'completed', ?)`,
+    `INSERT INTO documents (id, user_id, kb_id, file_name, mime_type, size, sha256, storage_key, status, summary,
+       parent_count, child_count)
+     VALUES (?, ?, ?, ?, 'text/plain', 1, '', '', 'completed', ?, 10, 100)`,
   );
   const topics: string[][] = [];
   const docs = Math.ceil(children / 100);
