@@ -106,6 +106,12 @@ describe.skipIf(!hasChromium)('console in a real browser', () => {
       expect(await first.locator('.layer-child .passages li').count()).toBeGreaterThan(0);
       expect(await first.locator('.score').count()).toBeGreaterThanOrEqual(3);
     }
+    const hybrid = page.getByLabel('Hybrid (add full-text ranking)');
+    expect(await hybrid.isChecked()).toBe(true);
+    await hybrid.uncheck();
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(() => page.url()).not.toContain('hybrid=on');
+    expect(await page.getByLabel('Hybrid (add full-text ranking)').isChecked()).toBe(false);
     await page.getByLabel('Hybrid (add full-text ranking)').check();
     await page.getByRole('button', { name: 'Search' }).click();
     await expect.poll(() => page.url()).toContain('hybrid=on');

@@ -21,10 +21,16 @@ const modeLabels: Record<SearchMode, MessageKey> = {
 const querySchema = z.object({
   q: z.string().trim().max(2000, 'vTooLong').default(''),
   mode: z.enum(searchModes).catch('drill-down'),
-  hybrid: z.string().optional(),
   topK: z.coerce.number().int().min(1).max(20).catch(3),
 });
-type SearchForm = z.infer<typeof querySchema>;
+/** The form as shown: full-text ranking is on unless the user turned it off. */
+type SearchForm = z.infer<typeof querySchema> & { hybrid: boolean };
+
+/**
+ * Full-text ranking is on by default, as in the API. The form always sends `hybrid=off` and,
+ * when the box is ticked, `hybrid=on` after it: a plain link without the field keeps it on.
+ */
+const hybridOf = (values: string[] | undefined) => values === undefined || values.includes('on');
 
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…` : text);
 
@@ -116,7 +122,8 @@ function SearchFormView({ c, kbId, form }: { c: AdminContext; kbId: string; form
         </fieldset>
         <div class="inline-form">
           <label class="check">
-            <input type="checkbox" name="hybrid" value="on" checked={form.hybrid === 'on'} /> {t.searchHybrid}
+            <input type="hidden" name="hybrid" value="off" />
+            <input type="checkbox" name="hybrid" value="on" checked={form.hybrid} /> {t.searchHybrid}
           </label>
           <div class="field topk">
             <label for="f-topK">{t.searchTopK}</label>
@@ -137,13 +144,13 @@ export function searchPages(deps: Deps) {
     const t = c.get('t');
     const who = c.get('principal');
     const kb = getKb(deps.db, who, c.req.param('kbId'));
-    const form = querySchema.parse(c.req.query());
+    const form = { ...querySchema.parse(c.req.query()), hybrid: hybridOf(c.req.queries('hybrid')) };
     const result = form.q
       ? await search(deps, who, {
           kbId: kb.id,
           query: form.q,
           mode: form.mode,
-          hybrid: form.hybrid === 'on',
+          hybrid: form.hybrid,
           topK: form.topK,
         })
       : undefined;
