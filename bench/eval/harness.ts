@@ -29,8 +29,14 @@ export function loadQuestions(set: QuestionSet): Question[] {
   return questions;
 }
 
-/** Text as answers are compared: whitespace collapsed to single spaces, lower case. */
-export const normalise = (text: string) => text.replace(/\s+/g, ' ').trim().toLowerCase();
+const CJK = '\\u3000-\\u303f\\u3400-\\u9fff\\uff00-\\uffef';
+const SPACE_IN_CJK = new RegExp(`(?<=[${CJK}]) (?=[${CJK}])`, 'g');
+
+/**
+ * Text as answers are compared: whitespace collapsed to single spaces, none between Chinese
+ * characters (a line break of the source is not part of the answer), lower case.
+ */
+export const normalise = (text: string) => text.replace(/\s+/g, ' ').replace(SPACE_IN_CJK, '').trim().toLowerCase();
 
 /** A passage contains the answer iff it contains one of the answer phrases. */
 export function containsAnswer(content: string, answers: string[]): boolean {

@@ -27,13 +27,15 @@ function collect($: Api, root: Node, blocks: Block[]): void {
       .replace(/[ \t\f\v\u00a0]+/g, ' ')
       .replace(/\s*\n\s*/g, '\n')
       .replace(/\s*\|\s*$/, '')
+      .replace(/([\u3400-\u9fff\u3000-\u303f\uff00-\uffef]) (?=[\u3400-\u9fff\u3000-\u303f\uff00-\uffef])/g, '$1')
       .trim();
     if (text) blocks.push({ text });
     buffer = '';
   };
   const walk = (node: Node) => {
     if (node.type === 'text') {
-      buffer += $(node).text();
+      // Outside <pre>, a line break in the source is only a space (and none between Chinese characters).
+      buffer += $(node).text().replace(/\s+/g, ' ');
       return;
     }
     if (node.type !== 'tag') return;

@@ -77,6 +77,35 @@ describe('parsers', () => {
     expect(doc.blocks[0]).toEqual({ text: 'Install', heading: 1 });
   });
 
+  it('joins lines wrapped mid-sentence and keeps list items and table rows on their own lines', async () => {
+    const md =
+      '# Redis\nA job queue such as BullMQ or\nSidekiq needs the noeviction policy.\n- first item\n- second item\n\n' +
+      '缓存服务器的内存\n策略应当设为不淘汰。\n\n| key | value |\n| a | b |';
+    const all = texts(await parseFile('markdown', utf8(md)));
+    expect(all).toContain(
+      'A job queue such as BullMQ or Sidekiq needs the noeviction policy.\n- first item\n- second item',
+    );
+    expect(all).toContain('缓存服务器的内存策略应当设为不淘汰。');
+    expect(all).toContain('| key | value |\n| a | b |');
+  });
+
+  it('reads line breaks of the HTML source as spaces, none between Chinese characters', async () => {
+    const html =
+      '<body><p>维护者指导\n  文档的内容\n请使用新的 tutorial\n  instead.</p><pre>line one\nline two</pre></body>';
+    const all = texts(await parseFile('html', utf8(html)));
+    expect(all).toContain('维护者指导文档的内容请使用新的 tutorial instead.');
+    expect(all).toContain('line one\nline two');
+  });
+
+  it('drops tables of contents and navigation bars of generated manuals', async () => {
+    const html = `<body><div class="navheader"><table><tr><td>Prev</td><td>Chapter 5</td></tr></table></div>
+      <div class="toc"><dl><dt>5.1 Basic network</dt></dl></div><h1>Network setup</h1><p>Text.</p>
+      <div class="navfooter">Next chapter</div></body>`;
+    const all = texts(await parseFile('html', utf8(html)));
+    expect(all).toContain('Text.');
+    for (const noise of ['Prev', '5.1 Basic network', 'Next chapter']) expect(all).not.toContain(noise);
+  });
+
   it('keeps each table row on one line', async () => {
     const html = '<table><tr><th>Plan</th><th>Price</th></tr><tr><td>Basic</td><td>10 USD</td></tr></table>';
     const doc = await parseFile('html', utf8(html));
