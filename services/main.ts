@@ -1,9 +1,9 @@
-import { createRootApp } from './admin/root.ts';
 import { loadConfigOrExit } from './core/config.ts';
 import { buildDeps } from './core/deps.ts';
 import { startIngestWorker } from './core/ingest/worker.ts';
 import { maintainIndexes } from './core/search/index.ts';
 import { onShutdown, startServer } from './http/serve.ts';
+import { createRootApp } from './root.ts';
 
 /**
  * The all-in-one process behind `npm start`: gateway, search, admin console and the

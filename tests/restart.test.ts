@@ -2,14 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type ServiceProcess, startService } from './helpers/process.ts';
+import { runToExit, type ServiceProcess, startService } from './helpers/process.ts';
 
 /** The all-in-one process over real HTTP: data and sessions survive a restart; SIGTERM is graceful. */
 describe('npm start process', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'cos-restart-'));
   let proc: ServiceProcess | undefined;
   afterAll(async () => {
-    await proc?.stop('SIGKILL');
+    await proc?.stop({ signal: 'SIGKILL' });
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -30,7 +30,7 @@ describe('npm start process', () => {
     const kb = await json(await post(`${proc.url}/api/kbs`, { title: 'Survives' }, reg.body.token));
     expect(kb.status).toBe(201);
 
-    const stopped = await proc.stop('SIGTERM');
+    const stopped = await proc.stop({ signal: 'SIGTERM' });
     expect(stopped.code).toBe(0);
     expect(stopped.ms).toBeLessThan(5000);
 
@@ -49,8 +49,8 @@ describe('npm start process', () => {
   });
 
   it('refuses to start on bad configuration and names the variable', async () => {
-    await expect(startService('services/main.ts', { DATA_DIR: dataDir, MAX_UPLOAD_MB: 'lots' }, 8000)).rejects.toThrow(
-      /MAX_UPLOAD_MB/,
-    );
+    const run = await runToExit('services/main.ts', { DATA_DIR: dataDir, MAX_UPLOAD_MB: 'lots' });
+    expect(run.code, run.output).toBe(1);
+    expect(run.output).toMatch(/MAX_UPLOAD_MB/);
   });
 });

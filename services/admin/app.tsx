@@ -5,6 +5,7 @@ import type { Deps } from '../core/deps.ts';
 import { AppError } from '../core/errors.ts';
 import { identify } from '../http/auth.ts';
 import { csrfGuard } from '../http/csrf.ts';
+import { healthRoutes } from '../http/health.ts';
 import { requestContext } from '../http/request-context.ts';
 import type { AdminEnv } from './env.ts';
 import { chooseLocale, requireAdminRole, requireLogin } from './middleware.ts';
@@ -34,13 +35,13 @@ const FORM_LIMIT = 1024 * 1024;
 const UPLOAD_PATH = /^\/kbs\/[^/]+\/documents$/;
 
 /** Reads a posted form once (handlers reuse Hono's cached copy): a malformed body is a 400, not a 500. */
-const readForm: MiddlewareHandler<AdminEnv> = async function readForm(c, next) {
+const formReadable: MiddlewareHandler<AdminEnv> = async function formReadable(c, next) {
   const type = c.req.header('content-type') ?? '';
   if (c.req.method !== 'GET' && /^(multipart\/form-data|application\/x-www-form-urlencoded)/i.test(type)) {
     try {
       await c.req.formData();
     } catch {
-      throw new AppError('bad_request', 'The form could not be read', 400);
+      throw new AppError('bad_request', 'The form could not be read');
     }
   }
   await next();
@@ -74,18 +75,18 @@ export function createApp(deps: Deps) {
   app.onError(consoleErrorHandler);
   app.notFound(consoleNotFound);
 
-  app.get('/healthz', (c) => c.json({ status: 'ok', service: 'admin' }));
+  app.route('/', healthRoutes('admin', deps.readiness));
   app.route('/assets', assetRoutes());
 
   app.use(chooseLocale);
   const tooLarge = (limit: number) => () => {
-    throw new AppError('payload_too_large', `Request is larger than ${Math.round(limit / 1024)} KB`, 413);
+    throw new AppError('payload_too_large', `Request is larger than ${Math.round(limit / 1024)} KB`);
   };
   const uploadLimit = bodyLimit({ maxSize, onError: tooLarge(maxSize) });
   const formLimit = bodyLimit({ maxSize: FORM_LIMIT, onError: tooLarge(FORM_LIMIT) });
   app.use((c, next) => (UPLOAD_PATH.test(c.req.path) ? uploadLimit(c, next) : formLimit(c, next)));
-  app.use(readForm);
-  app.use(identify(deps), csrfGuard({ publicUrl: deps.config.PUBLIC_URL }));
+  app.use(formReadable);
+  app.use(identify(deps), csrfGuard(deps.config));
 
   app.get('/', (c) => c.redirect(c.get('user') ? '/kbs' : '/login', 302));
   app.route('/', authPages(deps));

@@ -8,6 +8,3 @@ export interface AdminEnv {
 }
 
 export type AdminContext = Context<AdminEnv>;
-
-/** True for requests htmx made (not boosted navigation, which wants whole pages). */
-export const isHtmx = (c: Context) => c.req.header('hx-request') === 'true' && c.req.header('hx-boosted') !== 'true';

@@ -16,13 +16,13 @@ export const chooseLocale: MiddlewareHandler<AdminEnv> = async function chooseLo
 
 /** Anonymous visitors are sent to log in (the error handler turns 401 into that redirect). */
 export const requireLogin: MiddlewareHandler<AdminEnv> = async function requireLogin(c, next) {
-  if (!c.get('user')) throw new AppError('unauthenticated', 'Sign in first', 401);
+  if (!c.get('user')) throw new AppError('unauthenticated', 'Sign in first');
   await next();
 };
 
 export const requireAdminRole: MiddlewareHandler<AdminEnv> = async function requireAdminRole(c, next) {
   const user = c.get('user');
-  if (!user) throw new AppError('unauthenticated', 'Sign in first', 401);
-  if (user.role !== 'admin') throw new AppError('forbidden', 'Administrators only', 403);
+  if (!user) throw new AppError('unauthenticated', 'Sign in first');
+  if (user.role !== 'admin') throw new AppError('forbidden', 'Administrators only');
   await next();
 };

@@ -8,6 +8,7 @@ import { identify, requireAdmin, requireUser } from '../http/auth.ts';
 import { csrfGuard } from '../http/csrf.ts';
 import type { AppEnv } from '../http/env.ts';
 import { jsonErrorHandler, jsonNotFound } from '../http/errors.ts';
+import { healthRoutes } from '../http/health.ts';
 import { Metrics } from '../http/metrics.ts';
 import { requestContext } from '../http/request-context.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -15,7 +16,6 @@ import { apiKeyRoutes } from './routes/api-keys.ts';
 import { authRoutes } from './routes/auth.ts';
 import { chatRoutes } from './routes/chat.ts';
 import { documentRoutes } from './routes/documents.ts';
-import { healthRoutes } from './routes/health.ts';
 import { invitationRoutes } from './routes/invitations.ts';
 import { kbRoutes } from './routes/kbs.ts';
 import { noteRoutes } from './routes/notes.ts';
@@ -45,7 +45,7 @@ export function createApp(deps: Deps) {
 
   const api = new Hono<AppEnv>();
   const tooLarge = (mb: number) => () => {
-    throw new AppError('payload_too_large', `Request is larger than ${mb} MB`, 413);
+    throw new AppError('payload_too_large', `Request is larger than ${mb} MB`);
   };
   const uploadBody = bodyLimit({ maxSize: uploadLimit + 64 * 1024, onError: tooLarge(deps.config.MAX_UPLOAD_MB) });
   const smallBody = bodyLimit({ maxSize: JSON_LIMIT_MB * 1024 * 1024, onError: tooLarge(JSON_LIMIT_MB) });
@@ -55,7 +55,7 @@ export function createApp(deps: Deps) {
       ? uploadBody(c, next)
       : smallBody(c, next),
   );
-  api.use(identify(deps), csrfGuard({ publicUrl: deps.config.PUBLIC_URL }));
+  api.use(identify(deps), csrfGuard(deps.config));
   api.route('/auth', authRoutes(deps));
   api.use('/api-keys/*', requireUser);
   api.route('/api-keys', apiKeyRoutes(deps));

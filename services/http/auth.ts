@@ -5,9 +5,11 @@ import { isRestrictedKey } from '../core/access/index.ts';
 import { userForApiKey } from '../core/auth/api-keys.ts';
 import { isTokenRevoked, newTokenId, revokeToken } from '../core/auth/sessions.ts';
 import { type PublicUser, sessionUser } from '../core/auth/users.ts';
+import type { Config } from '../core/config.ts';
 import type { Db } from '../core/db/index.ts';
 import { AppError } from '../core/errors.ts';
 import type { AppEnv } from './env.ts';
+import { requestOrigin } from './forwarded.ts';
 
 export const SESSION_COOKIE = 'cos_session';
 const TOKEN_TTL_S = 7 * 24 * 3600;
@@ -15,6 +17,7 @@ const TOKEN_TTL_S = 7 * 24 * 3600;
 export interface AuthDeps {
   db: Db;
   jwtSecret: string;
+  config: Pick<Config, 'TRUST_PROXY'>;
 }
 
 /**
@@ -35,21 +38,19 @@ export function issueSession(deps: AuthDeps, user: PublicUser): Promise<string> 
   return issueToken(deps.jwtSecret, user, sessionUser(deps.db, user.id)?.generation ?? 0);
 }
 
-const isHttps = (c: Context) =>
-  new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https';
+const isHttps = (c: Context, deps: AuthDeps) => requestOrigin(c, deps.config.TRUST_PROXY).protocol === 'https';
 
-export function setSessionCookie(c: Context, token: string): void {
+/** Signs the user in: a fresh session token, also set as the httpOnly cookie (`Secure` over HTTPS). */
+export async function startSession(c: Context, deps: AuthDeps, user: PublicUser): Promise<string> {
+  const token = await issueSession(deps, user);
   setCookie(c, SESSION_COOKIE, token, {
     httpOnly: true,
     sameSite: 'Lax',
-    secure: isHttps(c),
+    secure: isHttps(c, deps),
     path: '/',
     maxAge: TOKEN_TTL_S,
   });
-}
-
-export function clearSessionCookie(c: Context): void {
-  deleteCookie(c, SESSION_COOKIE, { path: '/', secure: isHttps(c) });
+  return token;
 }
 
 async function verifiedClaims(deps: AuthDeps, token: string) {
@@ -87,7 +88,7 @@ export async function endSession(c: Context, deps: AuthDeps): Promise<void> {
   const token = presentedToken(c);
   const claims = token ? await verifiedClaims(deps, token) : undefined;
   if (claims) revokeToken(deps.db, claims.jti, claims.exp);
-  clearSessionCookie(c);
+  deleteCookie(c, SESSION_COOKIE, { path: '/', secure: isHttps(c, deps) });
 }
 
 /**
@@ -122,19 +123,19 @@ export function identify(deps: AuthDeps): MiddlewareHandler<AppEnv> {
 
 /** Refuses anonymous requests with 401. Use after `identify`. */
 export const requireUser: MiddlewareHandler<AppEnv> = async function requireUser(c, next) {
-  if (!c.get('user')) throw new AppError('unauthenticated', c.get('authFailure') ?? 'Sign in first', 401);
+  if (!c.get('user')) throw new AppError('unauthenticated', c.get('authFailure') ?? 'Sign in first');
   await next();
 };
 
 /** Refuses API keys (403): changing a password needs the person's own session. Use after `requireUser`. */
 export const requireSession: MiddlewareHandler<AppEnv> = async function requireSession(c, next) {
-  if (c.get('authMethod') === 'api_key') throw new AppError('forbidden', 'Sign in with a password for this', 403);
+  if (c.get('authMethod') === 'api_key') throw new AppError('forbidden', 'Sign in with a password for this');
   await next();
 };
 
 /** Administrators only (403 otherwise), and never through a limited API key. Use after `requireUser`. */
 export const requireAdmin: MiddlewareHandler<AppEnv> = async function requireAdmin(c, next) {
-  if (c.get('user').role !== 'admin') throw new AppError('forbidden', 'Administrators only', 403);
-  if (isRestrictedKey(c.get('principal'))) throw new AppError('forbidden', 'A limited API key cannot do this', 403);
+  if (c.get('user').role !== 'admin') throw new AppError('forbidden', 'Administrators only');
+  if (isRestrictedKey(c.get('principal'))) throw new AppError('forbidden', 'A limited API key cannot do this');
   await next();
 };

@@ -1,18 +1,15 @@
 import type { Context } from 'hono';
 import type { Config } from '../core/config.ts';
+import { requestOrigin } from './forwarded.ts';
 
 /**
- * The origin users reach this installation at: PUBLIC_URL when set, else the forwarded host
- * behind a trusted proxy, else the request's own origin. Used for links handed out (share links).
+ * The origin users reach this installation at: PUBLIC_URL when set, else what the request
+ * addressed (a trusted proxy's forwarded host and protocol included). Used for links handed out.
  */
 export function publicBase(c: Context, config: Pick<Config, 'PUBLIC_URL' | 'TRUST_PROXY'>): string {
   if (config.PUBLIC_URL) return config.PUBLIC_URL.replace(/\/+$/, '');
-  const url = new URL(c.req.url);
-  const forwardedHost = c.req.header('x-forwarded-host');
-  if (config.TRUST_PROXY && forwardedHost) {
-    return `${c.req.header('x-forwarded-proto') ?? url.protocol.replace(':', '')}://${forwardedHost}`;
-  }
-  return url.origin;
+  const { protocol, host } = requestOrigin(c, config.TRUST_PROXY);
+  return `${protocol}://${host}`;
 }
 
 /** The sign-up link of an invitation: the console's sign-up page. */

@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import type { Deps } from '../core/deps.ts';
-import { healthRoutes } from '../gateway/routes/health.ts';
 import type { AppEnv } from '../http/env.ts';
 import { jsonErrorHandler, jsonNotFound } from '../http/errors.ts';
+import { healthRoutes } from '../http/health.ts';
 import { requestContext } from '../http/request-context.ts';
 
 /** The ingest worker's HTTP side: `/healthz` and `/readyz` only; the work comes from the queue. */

@@ -14,7 +14,7 @@ export function internalAuth(token: string | undefined): MiddlewareHandler<AppEn
   return async function internalAuth(c, next) {
     const given = /^Bearer (.+)$/.exec(c.req.header('authorization') ?? '')?.[1];
     if (!expected || !given || !timingSafeEqual(digest(given), expected)) {
-      throw new AppError('unauthenticated', 'Internal token missing or wrong', 401);
+      throw new AppError('unauthenticated', 'Internal token missing or wrong');
     }
     await next();
   };

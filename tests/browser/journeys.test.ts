@@ -119,17 +119,25 @@ describe.skipIf(!hasChromium)('console in a real browser', () => {
     await shoot(page, 'search');
   });
 
-  it('chats with a streamed answer and a citation that opens the passage', async () => {
+  it('chats at once on a KB without conversations, with a streamed answer and a citation that opens the passage', async () => {
     await page.getByRole('link', { name: 'Chat' }).click();
-    await page.getByRole('button', { name: 'New conversation' }).click();
-    await page.waitForURL(/\/chat\/[\w-]+$/);
+    await page.waitForURL(/\/kbs\/[\w-]+\/chat$/);
+    // No conversation yet: the question box is there, and the first question starts one.
     await page.getByLabel('Your question').fill('When do releases ship?');
     await page.getByRole('button', { name: 'Send' }).click();
     const citation = page.locator('#messages .message-assistant .citation-link').first();
     await citation.waitFor({ timeout: 15_000 });
     expect(await page.locator('#messages .message-assistant .answer').first().textContent()).toContain('Tuesday');
-    // The conversation takes its title from the first question, without a reload.
+    await page.waitForURL(/\/chat\/[\w-]+$/);
+    // The conversation appears in the list, titled by the first question, without a reload.
     expect(await page.locator('.sessions a[aria-current="page"]').textContent()).toBe('When do releases ship?');
+    // The next question goes to the same conversation.
+    await page.getByLabel('Your question').fill('Who approves a release?');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => page.locator('#messages .message-assistant .answer').count(), { timeout: 15_000 }).toBe(2);
+    expect(await page.locator('.sessions li').count()).toBe(1);
+    await page.reload();
+    expect(await page.locator('#messages .message-user').count()).toBe(2);
     await shoot(page, 'chat');
     await citation.click();
     await page.waitForURL(/\/documents\/[\w-]+\?passage=/);

@@ -1,7 +1,8 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnChild } from '../helpers/process.ts';
 import { ROOT } from './load.ts';
 
 /** An nginx binary: NGINX_BIN, else `nginx` on PATH or in /usr/sbin. */
@@ -89,19 +90,14 @@ export interface RunningNginx {
 export async function startNginx(bin: string, prefix: NginxPrefix, port: number): Promise<RunningNginx> {
   const conf = readFileSync(prefix.conf, 'utf8').replace('daemon off;', 'daemon off;\nmaster_process off;');
   writeFileSync(prefix.conf, conf);
-  const child = spawn(bin, ['-p', prefix.dir, '-c', prefix.conf], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let errors = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    errors += d.toString('utf8');
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const nginx = spawnChild(bin, ['-p', prefix.dir, '-c', prefix.conf]);
   const url = `http://127.0.0.1:${port}`;
+  // SIGQUIT: a graceful shutdown.
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGQUIT');
-    await exited;
+    await nginx.stop({ signal: 'SIGQUIT', graceMs: 5000 });
   };
   for (let i = 0; i < 100; i++) {
-    if (child.exitCode !== null) throw new Error(`nginx exited: ${errors}`);
+    if (nginx.exited()) throw new Error(`nginx exited: ${nginx.output()}`);
     const ok = await fetch(`${url}/nginx-health`).then(
       (r) => r.ok,
       () => false,
@@ -110,5 +106,5 @@ export async function startNginx(bin: string, prefix: NginxPrefix, port: number)
     await new Promise((r) => setTimeout(r, 50));
   }
   await stop();
-  throw new Error(`nginx did not answer: ${errors}`);
+  throw new Error(`nginx did not answer: ${nginx.output()}`);
 }

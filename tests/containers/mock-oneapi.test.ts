@@ -34,7 +34,7 @@ describe('mock ONEAPI container behind ingest and chat', () => {
         ONEAPI_BASE_URL: `${mockUrl}/v1`,
         ONEAPI_KEY: KEY,
       },
-      60_000,
+      { timeoutMs: 60_000 },
     );
   });
 

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createRootApp } from '../../services/admin/root.ts';
+import { createRootApp } from '../../services/root.ts';
 import { client } from '../helpers/http.ts';
 import type { World } from './world.ts';
 

@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createRootApp } from '../../services/admin/root.ts';
+import { createRootApp } from '../../services/root.ts';
 import { client } from '../helpers/http.ts';
 import { fileForm } from '../ingest/helpers.ts';
+import { consolePosts } from './routes.ts';
 import type { Client, World } from './world.ts';
 
 let world: World;
@@ -126,31 +127,10 @@ export function csrfSuite(get: () => World): void {
 
     it('are refused with 403 on every console form post and change nothing', async () => {
       const { alice, bob } = world;
-      const posts: Array<[string, Record<string, string> | FormData]> = [
-        ['/kbs', { title: 'csrf kb' }],
-        [`/kbs/${alice.kbId}/edit`, { title: 'csrf renamed' }],
-        [`/kbs/${alice.kbId}/delete`, {}],
-        [`/kbs/${alice.kbId}/documents`, fileForm('csrf.txt', 'planted text')],
-        [`/documents/${alice.documentId}/reprocess`, {}],
-        [`/documents/${alice.documentId}/delete`, {}],
-        [`/kbs/${alice.kbId}/chat`, {}],
-        [`/chat/${alice.sessionId}/messages`, { content: 'planted question' }],
-        [`/chat/${alice.sessionId}/delete`, {}],
-        [`/kbs/${alice.kbId}/notes`, { title: 'planted note', content: 'x' }],
-        [`/notes/${alice.noteId}`, { title: 'planted', content: 'planted' }],
-        [`/notes/${alice.noteId}/share`, {}],
-        [`/notes/${alice.noteId}/delete`, {}],
-        ['/account/api-keys', { name: 'planted key' }],
-        [`/account/api-keys/${alice.apiKeyId}/revoke`, {}],
-        [`/admin/users/${bob.userId}`, { role: 'admin' }],
-        [`/admin/jobs/${bob.documentId}/retry`, {}],
-        ['/admin/backups', {}],
-        ['/logout', {}],
-      ];
       const failures: string[] = [];
       for (const [label, headers] of FOREIGN) {
-        for (const [path, fields] of posts) {
-          const body = fields instanceof FormData ? fields : form(fields);
+        for (const { path, fields, upload } of consolePosts(alice, bob)) {
+          const body = upload ? fileForm('csrf.txt', 'planted text') : form(fields);
           const res = await root.call('POST', path, { body, headers: { cookie, ...headers } });
           if (res.status !== 403) failures.push(`${label}: POST ${path} -> ${res.status}`);
         }

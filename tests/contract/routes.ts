@@ -133,6 +133,39 @@ export function adminRoutes(target: Owned): Array<Pick<RouteCall, 'method' | 'pa
   ];
 }
 
+/** Routes open without credentials; `/v1` asks for an API key in OpenAI's own error format. */
+export function publicRoutes(owner: Owned): Array<Pick<RouteCall, 'method' | 'path' | 'body'>> {
+  return [
+    { method: 'GET', path: '/healthz' },
+    { method: 'GET', path: '/readyz' },
+    { method: 'GET', path: '/metrics' },
+    {
+      method: 'POST',
+      path: '/api/auth/register',
+      body: { email: 'probe@contract.example', password: 'probe password' },
+    },
+    { method: 'POST', path: '/api/auth/login', body: { email: owner.email, password: 'wrong password' } },
+    { method: 'POST', path: '/api/auth/logout' },
+    {
+      method: 'POST',
+      path: '/api/auth/reset',
+      body: { token: 'not-a-reset-token', newPassword: 'long enough password' },
+    },
+    { method: 'GET', path: '/shared/notes/not-a-share-token' },
+    { method: 'GET', path: '/v1/models' },
+    {
+      method: 'POST',
+      path: '/v1/chat/completions',
+      body: { model: `kb:${owner.kbId}`, messages: [{ role: 'user', content: 'procedure?' }] },
+    },
+  ];
+}
+
+/** Every route of the gateway, addressed at `owner`'s resources: what the completeness test checks. */
+export function gatewayRoutes(owner: Owned): Array<Pick<RouteCall, 'method' | 'path' | 'body'>> {
+  return [...publicRoutes(owner), ...collectionRoutes, ...ownedRoutes(owner), ...adminRoutes(owner)];
+}
+
 /** Whether a role (or the creator) may make a call that needs `need`. */
 export function allows(need: Need, role: 'owner' | 'editor' | 'viewer'): boolean {
   if (need === 'creator' || need === 'manage') return role === 'owner';
@@ -203,4 +236,51 @@ export function formOf(call: ConsoleCall): FormData | undefined {
   const form = new FormData();
   for (const [key, value] of Object.entries(call.fields ?? {})) form.append(key, value);
   return form;
+}
+
+/** One form post of the console, its text fields filled in as a user would. */
+export interface ConsolePost {
+  path: string;
+  fields: Record<string, string>;
+  /** The upload form posts files, not text. */
+  upload?: boolean;
+}
+
+/** Every form post of the console, addressed at `owner`'s resources; `other` is the account an admin changes. */
+export function consolePosts(owner: Owned, other: Owned): ConsolePost[] {
+  const { kbId, documentId: d, sessionId: s, noteId: n, apiKeyId: k } = owner;
+  return [
+    { path: '/signup', fields: { name: 'Probe', email: 'probe@contract.example', password: 'probe password' } },
+    { path: '/login', fields: { email: owner.email, password: 'correct horse battery', next: '/kbs' } },
+    { path: '/lang', fields: { lang: 'zh', back: '/kbs' } },
+    { path: '/kbs', fields: { title: 'probe kb', description: 'probe' } },
+    { path: `/kbs/${kbId}/edit`, fields: { title: 'probe renamed', description: 'probe' } },
+    { path: `/kbs/${kbId}/members`, fields: { email: owner.outsiderEmail, role: 'viewer' } },
+    { path: `/kbs/${kbId}/members/${owner.memberUserId}`, fields: { role: 'editor' } },
+    { path: `/kbs/${kbId}/members/${owner.memberUserId}/remove`, fields: {} },
+    { path: `/kbs/${kbId}/delete`, fields: {} },
+    { path: `/kbs/${kbId}/documents`, fields: {}, upload: true },
+    { path: `/documents/${d}/reprocess`, fields: {} },
+    { path: `/documents/${d}/delete`, fields: {} },
+    { path: `/kbs/${kbId}/chat`, fields: {} },
+    { path: `/kbs/${kbId}/chat/messages`, fields: { content: 'probe question' } },
+    { path: `/chat/${s}/messages`, fields: { content: 'probe question' } },
+    { path: `/chat/${s}/delete`, fields: {} },
+    { path: `/kbs/${kbId}/notes`, fields: { title: 'probe note', content: 'probe' } },
+    { path: `/notes/${n}`, fields: { title: 'probe note', content: 'probe' } },
+    { path: `/notes/${n}/share`, fields: {} },
+    { path: `/notes/${n}/unshare`, fields: {} },
+    { path: `/notes/${n}/delete`, fields: {} },
+    { path: '/account/password', fields: { currentPassword: 'wrong password', newPassword: 'probe password 2' } },
+    { path: '/reset-password', fields: { token: 'not-a-reset-token', newPassword: 'probe password 2' } },
+    { path: '/account/api-keys', fields: { name: 'probe key', kbIds: kbId, readOnly: 'true' } },
+    { path: `/account/api-keys/${k}/revoke`, fields: {} },
+    { path: `/admin/users/${other.userId}`, fields: { role: 'admin' } },
+    { path: `/admin/users/${other.userId}/reset-link`, fields: {} },
+    { path: '/admin/invitations', fields: { email: 'invited@contract.example', role: 'user', expiresInDays: '7' } },
+    { path: '/admin/invitations/00000000-0000-4000-8000-000000000000/revoke', fields: {} },
+    { path: `/admin/jobs/${other.documentId}/retry`, fields: {} },
+    { path: '/admin/backups', fields: {} },
+    { path: '/logout', fields: {} },
+  ];
 }

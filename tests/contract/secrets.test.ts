@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRootApp } from '../../services/admin/root.ts';
 import { type RunningIngestWorker, startIngestWorker } from '../../services/core/ingest/worker.ts';
 import { createApp } from '../../services/gateway/app.ts';
+import { createRootApp } from '../../services/root.ts';
 import { createTestDeps, type TestDeps } from '../helpers/deps.ts';
 import { client } from '../helpers/http.ts';
 import { type RunningMock, startMockOneApi } from '../helpers/mock-oneapi.ts';

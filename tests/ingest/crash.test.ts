@@ -37,9 +37,9 @@ function tempDataDir(): string {
 }
 
 async function start(entry: string, env: Record<string, string>): Promise<ServiceProcess> {
-  const svc = await startService(entry, env, 30_000);
+  const svc = await startService(entry, env, { timeoutMs: 30_000 });
   cleanups.push(async () => {
-    await svc.stop('SIGKILL');
+    await svc.stop({ signal: 'SIGKILL' });
   });
   return svc;
 }
@@ -119,14 +119,14 @@ describe('crash safety', () => {
     const id = up.json.document?.id ?? '';
 
     await waitForStage(dataDir, id, ['indexing']);
-    await svc.stop('SIGKILL');
+    await svc.stop({ signal: 'SIGKILL' });
     expect(row(dataDir, id).status).toBe('processing');
 
     svc = await start('services/main.ts', env);
     const deadline = Date.now() + 60_000;
     while (row(dataDir, id).status !== 'completed' && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 100));
-    expect((await svc.stop('SIGTERM')).code).toBe(0);
+    expect((await svc.stop({ signal: 'SIGTERM' })).code).toBe(0);
     await expectCleanIndex(dataDir, id);
   }, 120_000);
 
@@ -151,12 +151,12 @@ describe('crash safety', () => {
       const id: string = up.json.document.id;
 
       await waitForStage(dataDir, id, ['embedding', 'indexing']);
-      await worker.stop('SIGKILL');
+      await worker.stop({ signal: 'SIGKILL' });
       await redis.restart();
       worker = await start('services/ingest-worker/main.ts', env);
       const doc = await waitForDocument(api, user.token, id, 60_000);
       expect(doc.status).toBe('completed');
-      expect((await worker.stop('SIGTERM')).code).toBe(0);
+      expect((await worker.stop({ signal: 'SIGTERM' })).code).toBe(0);
       await expectCleanIndex(dataDir, id);
     },
     120_000,

@@ -1,8 +1,9 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, waitForRedisPing } from '../helpers/net.ts';
+import { type ChildHandle, spawnChild } from '../helpers/process.ts';
 
 /** A private redis-server a test may flush, stop and restart without touching the shared one. */
 export interface PrivateRedis {
@@ -22,21 +23,17 @@ if (!hasRedisServer) {
 export async function startPrivateRedis(): Promise<PrivateRedis> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'cos-private-redis-'));
-  let child: ChildProcess | undefined;
+  let child: ChildHandle | undefined;
   const start = async () => {
-    child = spawn(
+    child = spawnChild(
       'redis-server',
       ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'],
-      { stdio: 'ignore' },
+      { output: false },
     );
     await waitForRedisPing(port);
   };
   const kill = async () => {
-    const c = child;
-    if (!c || c.exitCode !== null) return;
-    const exited = new Promise((r) => c.once('exit', r));
-    c.kill('SIGKILL');
-    await exited;
+    await child?.stop({ signal: 'SIGKILL' });
   };
   await start();
   return {

@@ -18,8 +18,8 @@ describe.skipIf(!hasRedisServer)('gateway and ingest worker as separate processe
     const dataDir = mkdtempSync(join(tmpdir(), 'cos-split-'));
     stops.push(() => rmSync(dataDir, { recursive: true, force: true }));
     const env = { DATA_DIR: dataDir, REDIS_URL: redis.url };
-    const gateway: ServiceProcess = await startService('services/gateway/main.ts', env, 30_000);
-    stops.push(() => gateway.stop('SIGKILL'));
+    const gateway: ServiceProcess = await startService('services/gateway/main.ts', env, { timeoutMs: 30_000 });
+    stops.push(() => gateway.stop({ signal: 'SIGKILL' }));
 
     const call = async (method: string, path: string, token?: string, body?: unknown) =>
       readResponse(await fetch(`${gateway.url}${path}`, requestInit(method, { token, body })));
@@ -41,8 +41,8 @@ describe.skipIf(!hasRedisServer)('gateway and ingest worker as separate processe
       required: true,
     });
 
-    const worker = await startService('services/ingest-worker/main.ts', env, 30_000);
-    stops.push(() => worker.stop('SIGKILL'));
+    const worker = await startService('services/ingest-worker/main.ts', env, { timeoutMs: 30_000 });
+    stops.push(() => worker.stop({ signal: 'SIGKILL' }));
     const deadline = Date.now() + 20_000;
     let doc = (await call('GET', `/api/documents/${id}`, token)).json.document;
     while (doc.status !== 'completed' && Date.now() < deadline) {
@@ -51,6 +51,6 @@ describe.skipIf(!hasRedisServer)('gateway and ingest worker as separate processe
     }
     expect(doc).toMatchObject({ status: 'completed', parentCount: 1, childCount: 1 });
     expect((await fetch(`${worker.url}/readyz`)).status).toBe(200);
-    expect((await worker.stop('SIGTERM')).code).toBe(0);
+    expect((await worker.stop({ signal: 'SIGTERM' })).code).toBe(0);
   }, 90_000);
 });

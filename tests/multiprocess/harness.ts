@@ -1,97 +1,20 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, waitForHealthz } from '../helpers/net.ts';
+import { freePort } from '../helpers/net.ts';
+import { type ServiceProcess, startService } from '../helpers/process.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** The four services, each started as `node --import tsx services/<name>/main.ts`. */
 export type ServiceName = 'gateway' | 'search' | 'ingest-worker' | 'admin';
 
-/** True when a service's entry point exists in the working tree. */
-export const hasService = (name: ServiceName) => existsSync(join(ROOT, 'services', name, 'main.ts'));
-
-const live = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of live) child.kill('SIGKILL');
-});
-
-/** One running service process. */
-export interface ServiceProcess {
+/** One running service process, with its name. */
+export interface NamedService extends ServiceProcess {
   name: ServiceName;
-  port: number;
-  url: string;
-  pid: number;
-  /** The last lines it wrote, for failure messages. */
-  output(): string;
-  /** Resident memory of the process and its children, in MiB. */
-  rssMiB(): number;
-  /** SIGTERM, then SIGKILL after `graceMs`; resolves with the exit code (null when killed). */
-  stop(graceMs?: number): Promise<number | null>;
-}
-
-function rssOf(pid: number): number {
-  try {
-    const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-    const kids = spawnSync('ps', ['-o', 'rss=', '--ppid', String(pid)], { encoding: 'utf8' }).stdout ?? '';
-    return (kb + kids.split('\n').reduce((s, l) => s + (Number(l.trim()) || 0), 0)) / 1024;
-  } catch {
-    return 0;
-  }
-}
-
-/** Spawns one service with the given environment and waits until its /healthz answers 200. */
-export async function startService(
-  name: ServiceName,
-  env: Record<string, string>,
-  opts: { port?: number; timeoutMs?: number } = {},
-): Promise<ServiceProcess> {
-  const port = opts.port ?? (await freePort());
-  const lines: string[] = [];
-  const child = spawn(process.execPath, ['--import', 'tsx', join('services', name, 'main.ts')], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), ...env, PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  live.add(child);
-  const keep = (chunk: Buffer) => {
-    lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-    if (lines.length > 200) lines.splice(0, lines.length - 200);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => {
-      live.delete(child);
-      resolve(code);
-    }),
-  );
-  const url = `http://127.0.0.1:${port}`;
-  const service: ServiceProcess = {
-    name,
-    port,
-    url,
-    pid: child.pid ?? 0,
-    output: () => lines.slice(-30).join('\n'),
-    rssMiB: () => rssOf(child.pid ?? 0),
-    async stop(graceMs = 10_000) {
-      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-      const code = await exited;
-      clearTimeout(timer);
-      return code;
-    },
-  };
-  const healthy = await waitForHealthz(url, opts.timeoutMs ?? 45_000, () =>
-    child.exitCode !== null ? `${name} exited with ${child.exitCode}:\n${service.output()}` : undefined,
-  );
-  if (healthy) return service;
-  await service.stop(1000);
-  throw new Error(`${name} did not answer /healthz in time:\n${service.output()}`);
 }
 
 /** Runs one of the project's scripts (`scripts/<file>`) as its own process, like cron would. */
@@ -122,7 +45,7 @@ export function ownDatabase(redisUrl: string, db: number): string {
  */
 export class Stack {
   readonly root = mkdtempSync(join(tmpdir(), 'cos-stack-'));
-  readonly services = new Map<ServiceName, ServiceProcess>();
+  readonly services = new Map<ServiceName, NamedService>();
   readonly env: Record<string, string>;
   /** False: no SEARCH_URL, so the gateway searches in-process (the embedded layout). */
   remoteSearch = true;
@@ -152,9 +75,10 @@ export class Stack {
     if (this.remoteSearch) this.env.SEARCH_URL = `http://127.0.0.1:${this.ports.get('search')}`;
   }
 
-  async start(name: ServiceName): Promise<ServiceProcess> {
+  async start(name: ServiceName): Promise<NamedService> {
     await this.reservePorts();
-    const service = await startService(name, this.env, { port: this.ports.get(name) });
+    const env = { ...this.env, PORT: String(this.ports.get(name)) };
+    const service = { ...(await startService(`services/${name}/main.ts`, env)), name };
     this.services.set(name, service);
     return service;
   }
@@ -172,7 +96,7 @@ export class Stack {
 
   /** Stops every service (even after a failed test) and removes the temp directories. */
   async close(): Promise<void> {
-    await Promise.all([...this.services.values()].map((s) => s.stop(5000)));
+    await Promise.all([...this.services.values()].map((s) => s.stop({ graceMs: 5000 })));
     this.services.clear();
     rmSync(this.root, { recursive: true, force: true });
   }

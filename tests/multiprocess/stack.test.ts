@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { findNginx, nginxPrefix, startNginx } from '../compose/nginx-run.ts';
 import { freePort } from '../helpers/net.ts';
 import { eventually, http, register } from './client.ts';
-import { hasService, ownDatabase, runScript, Stack } from './harness.ts';
+import { ownDatabase, runScript, Stack } from './harness.ts';
 
 const TEXT = [
   '# Lighthouse maintenance',
@@ -15,10 +15,8 @@ const TEXT = [
   'The fog signal is tested weekly; a failed test is reported to the harbour master.',
 ].join('\n');
 const PASSWORD = 'correct horse battery';
-const withWorker = hasService('ingest-worker');
 const nginxBin = findNginx();
 if (!nginxBin) console.warn('[multiprocess] no nginx binary: skipping the stack behind nginx');
-if (!withWorker) console.warn('[multiprocess] services/ingest-worker/main.ts is missing: skipping ingest and backup');
 
 /**
  * The four services as separate processes over one DATA_DIR and one Redis, wired as in
@@ -79,38 +77,35 @@ describe('services as separate processes', () => {
     expect(res.headers.get('set-cookie')).toBeTruthy();
   });
 
-  it.skipIf(!withWorker)(
-    'keeps an upload queued while no worker runs and completes it once one starts',
-    async () => {
-      const api = http(stack.url('gateway'), token);
-      const form = new FormData();
-      form.set('file', new Blob([TEXT], { type: 'text/markdown' }), 'lighthouse.md');
-      const upload = await api('POST', `/api/kbs/${kbId}/documents`, form);
-      expect(upload.status, upload.text).toBe(202);
-      docId = upload.json.document.id;
+  it('keeps an upload queued while no worker runs and completes it once one starts', async () => {
+    const api = http(stack.url('gateway'), token);
+    const form = new FormData();
+    form.set('file', new Blob([TEXT], { type: 'text/markdown' }), 'lighthouse.md');
+    const upload = await api('POST', `/api/kbs/${kbId}/documents`, form);
+    expect(upload.status, upload.text).toBe(202);
+    docId = upload.json.document.id;
 
-      await new Promise((r) => setTimeout(r, 1500));
-      expect((await api('GET', `/api/documents/${docId}`)).json.document.status).toBe('queued');
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await api('GET', `/api/documents/${docId}`)).json.document.status).toBe('queued');
 
-      await stack.start('ingest-worker');
-      const done = await eventually(
-        async () => {
-          const d = (await api('GET', `/api/documents/${docId}`)).json.document;
-          return d.status === 'completed' || d.status === 'failed' ? d : undefined;
-        },
-        'the document to finish ingesting',
-        45_000,
-      );
-      expect(done.status, done.error ?? '').toBe('completed');
-      expect(done.childCount).toBeGreaterThan(0);
-    },
-    90_000,
-  );
+    await stack.start('ingest-worker');
+    const done = await eventually(
+      async () => {
+        const d = (await api('GET', `/api/documents/${docId}`)).json.document;
+        return d.status === 'completed' || d.status === 'failed' ? d : undefined;
+      },
+      'the document to finish ingesting',
+      45_000,
+    );
+    expect(done.status, done.error ?? '').toBe('completed');
+    expect(done.childCount).toBeGreaterThan(0);
+  }, 90_000);
 
   it('searches through the gateway via the search service, and answers 503 while that is down', async () => {
+    expect(docId, 'needs the document ingested by the test before').not.toBe('');
     const up = await search(stack.url('gateway'), token);
     expect(up.status, up.text).toBe(200);
-    if (docId) expect(hitIds(up)).toContain(docId);
+    expect(hitIds(up)).toContain(docId);
 
     await stack.stop('search');
     const down = await search(stack.url('gateway'), token);
@@ -121,36 +116,32 @@ describe('services as separate processes', () => {
     expect((await search(stack.url('gateway'), token)).status).toBe(200);
   }, 90_000);
 
-  it.skipIf(!withWorker)(
-    'backs up while running and restores users and searchable documents elsewhere',
-    async () => {
-      expect(docId, 'needs the ingested document').not.toBe('');
-      const backup = runScript('backup.ts', [], stack.env);
-      expect(backup.status, backup.stderr).toBe(0);
-      const archive = backup.stdout.trim();
-      expect(archive).toMatch(/context-os-backup-.*\.tar\.gz$/);
+  it('backs up while running and restores users and searchable documents elsewhere', async () => {
+    expect(docId, 'needs the ingested document').not.toBe('');
+    const backup = runScript('backup.ts', [], stack.env);
+    expect(backup.status, backup.stderr).toBe(0);
+    const archive = backup.stdout.trim();
+    expect(archive).toMatch(/context-os-backup-.*\.tar\.gz$/);
 
-      // A fresh empty DATA_DIR and FILES_DIR; the gateway searches in-process there.
-      const fresh = new Stack(ownDatabase(inject('redisUrl'), 12), { JWT_SECRET: stack.env.JWT_SECRET ?? '' });
-      restored = fresh;
-      const restore = runScript('restore.ts', [archive], fresh.env);
-      expect(restore.status, restore.stderr).toBe(0);
-      const files = readdirSync(fresh.env.FILES_DIR ?? '', { recursive: true, withFileTypes: true });
-      expect(files.filter((f) => f.isFile())).toHaveLength(1);
+    // A fresh empty DATA_DIR and FILES_DIR; the gateway searches in-process there.
+    const fresh = new Stack(ownDatabase(inject('redisUrl'), 12), { JWT_SECRET: stack.env.JWT_SECRET ?? '' });
+    restored = fresh;
+    const restore = runScript('restore.ts', [archive], fresh.env);
+    expect(restore.status, restore.stderr).toBe(0);
+    const files = readdirSync(fresh.env.FILES_DIR ?? '', { recursive: true, withFileTypes: true });
+    expect(files.filter((f) => f.isFile())).toHaveLength(1);
 
-      fresh.remoteSearch = false;
-      await fresh.start('gateway');
-      const login = await http(fresh.url('gateway'))('POST', '/api/auth/login', {
-        email: 'keeper@example.com',
-        password: PASSWORD,
-      });
-      expect(login.status, login.text).toBe(200);
-      const found = await search(fresh.url('gateway'), login.json.token);
-      expect(found.status, found.text).toBe(200);
-      expect(hitIds(found)).toContain(docId);
-    },
-    90_000,
-  );
+    fresh.remoteSearch = false;
+    await fresh.start('gateway');
+    const login = await http(fresh.url('gateway'))('POST', '/api/auth/login', {
+      email: 'keeper@example.com',
+      password: PASSWORD,
+    });
+    expect(login.status, login.text).toBe(200);
+    const found = await search(fresh.url('gateway'), login.json.token);
+    expect(found.status, found.text).toBe(200);
+    expect(hitIds(found)).toContain(docId);
+  }, 90_000);
 
   it.skipIf(!nginxBin)(
     'serves the stack behind nginx: routes, streamed chat, upload limit, sign-in rate limit',

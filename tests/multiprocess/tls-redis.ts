@@ -1,8 +1,9 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, waitForRedisPing } from '../helpers/net.ts';
+import { spawnChild } from '../helpers/process.ts';
 
 /** A redis-server that speaks only TLS, with a password, as on scheme B's Aliyun server. */
 export interface TlsRedis {
@@ -62,27 +63,25 @@ export async function startTlsRedis(password: string): Promise<TlsRedis> {
     ]),
   );
   const port = await freePort();
-  const child: ChildProcess = spawn(
+  const child = spawnChild(
     'redis-server',
     ['--port', '0', '--tls-port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no']
       .concat(['--tls-cert-file', 'redis.crt', '--tls-key-file', 'redis.key', '--tls-ca-cert-file', 'ca.crt'])
       .concat(['--tls-auth-clients', 'no', '--requirepass', password, '--maxmemory-policy', 'noeviction']),
-    { cwd: dir, stdio: 'ignore' },
+    { cwd: dir, output: false },
   );
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const caFile = join(dir, 'ca.crt');
   try {
     await waitForRedisPing(port, ['--tls', '--cacert', caFile, '--no-auth-warning', '-a', password]);
   } catch (err) {
-    child.kill('SIGKILL');
+    await child.stop({ signal: 'SIGKILL' });
     throw err;
   }
   return {
     url: `rediss://:${password}@127.0.0.1:${port}/0`,
     caFile,
     async stop() {
-      child.kill('SIGTERM');
-      await exited;
+      await child.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -1,10 +1,11 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
 import { freePort, waitForRedisPing } from '../helpers/net.ts';
+import { type ChildHandle, spawnChild } from '../helpers/process.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -13,7 +14,7 @@ declare module 'vitest' {
   }
 }
 
-let child: ChildProcess | undefined;
+let redis: ChildHandle | undefined;
 let dir: string | undefined;
 
 /**
@@ -32,7 +33,7 @@ export default async function setup(project: TestProject) {
   }
   const port = await freePort();
   dir = mkdtempSync(join(tmpdir(), 'cos-redis-'));
-  child = spawn(
+  redis = spawnChild(
     'redis-server',
     [
       '--port',
@@ -48,13 +49,13 @@ export default async function setup(project: TestProject) {
       '--maxmemory-policy',
       'noeviction',
     ],
-    { stdio: 'ignore' },
+    { output: false },
   );
-  child.unref();
+  redis.child.unref();
   await waitForRedisPing(port);
   project.provide('redisUrl', `redis://127.0.0.1:${port}`);
-  return () => {
-    child?.kill('SIGTERM');
+  return async () => {
+    await redis?.stop({ graceMs: 5000 });
     if (dir) rmSync(dir, { recursive: true, force: true });
   };
 }

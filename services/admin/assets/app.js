@@ -72,7 +72,16 @@
             .filter((l) => l.startsWith('data: '))
             .map((l) => l.slice(6))
             .join('\n');
-          if (event === 'delta') {
+          if (event === 'session') {
+            // The first question started a conversation: later ones go to it, and the page is its page.
+            const started = JSON.parse(payload);
+            form.action = started.action;
+            history.replaceState(null, '', started.url);
+            document.getElementById('sessions-empty')?.remove();
+            const holder = document.createElement('ul');
+            holder.innerHTML = started.item;
+            document.querySelector('.sessions')?.prepend(...holder.childNodes);
+          } else if (event === 'delta') {
             text += JSON.parse(payload);
             answer.textContent = text;
           } else if (event === 'done') {

@@ -1,18 +1,18 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { isResetLinkUsable, resetPassword } from '../../core/auth/password-resets.ts';
-import { changePassword } from '../../core/auth/users.ts';
+import { attemptPasswordChange, attemptPasswordReset } from '../../core/auth/attempts.ts';
+import { isResetLinkUsable } from '../../core/auth/password-resets.ts';
 import type { Deps } from '../../core/deps.ts';
 import { AppError, type ErrorCode } from '../../core/errors.ts';
 import { requireSession } from '../../http/auth.ts';
-import { clientIp } from '../../http/client-ip.ts';
-import { RateLimiter } from '../../http/rate-limit.ts';
+import { requestOrigin } from '../../http/forwarded.ts';
 import type { AdminContext, AdminEnv } from '../env.ts';
+import { type FieldErrors, readForm } from '../forms.ts';
 import type { MessageKey } from '../i18n/index.ts';
 import { requireLogin } from '../middleware.ts';
-import { Field, type FieldErrors, FormError, fieldErrors, SwapForm } from '../views/form.tsx';
-import { fragment, page, redirectTo } from '../views/render.tsx';
-import { formPage, strings } from './auth.tsx';
+import { Field, FormError, SwapForm } from '../views/form.tsx';
+import { fragmentOrPage, page, redirectTo } from '../views/render.tsx';
+import { formPage } from './auth.tsx';
 
 const newPassword = z.string().min(8, 'vPassword').max(256, 'vTooLong');
 const changeSchema = z.object({ currentPassword: z.string().min(1, 'vRequired').max(256, 'vTooLong'), newPassword });
@@ -92,45 +92,40 @@ function ResetForm({ c, token, errors }: { c: AdminContext; token: string; error
 
 /** The account page with the password change, and the page an admin's reset link opens. */
 export function accountPages(deps: Deps) {
-  // Guessing a current password from a stolen session, or reset tokens, meets a budget too.
-  const perAccount = new RateLimiter(10, 5 * 60_000);
-  const perIp = new RateLimiter(30, 5 * 60_000);
-
   const accountPage = (c: AdminContext, errors: FieldErrors, status: 200 | 400 | 403 | 429 = 200, done = false) => {
     const t = c.get('t');
     const user = c.get('user');
     const form = <PasswordForm c={c} errors={errors} done={done} />;
-    if (c.req.header('hx-request') === 'true') return fragment(c, form, status);
-    return page(
-      c,
-      t.accountTitle,
-      <section class="narrow-left stack">
-        <h1>{t.accountTitle}</h1>
-        <dl class="card facts" id="account-facts">
-          <dt>{t.email}</dt>
-          <dd>{user.email}</dd>
-          <dt>{t.role}</dt>
-          <dd>{user.role === 'admin' ? t.roleAdmin : t.roleUser}</dd>
-        </dl>
-        {form}
-        <p>
-          <a href="/account/api-keys">{t.keysTitle}</a>
-        </p>
-      </section>,
-      status,
-    );
+    const whole = () =>
+      page(
+        c,
+        t.accountTitle,
+        <section class="narrow-left stack">
+          <h1>{t.accountTitle}</h1>
+          <dl class="card facts" id="account-facts">
+            <dt>{t.email}</dt>
+            <dd>{user.email}</dd>
+            <dt>{t.role}</dt>
+            <dd>{user.role === 'admin' ? t.roleAdmin : t.roleUser}</dd>
+          </dl>
+          {form}
+          <p>
+            <a href="/account/api-keys">{t.keysTitle}</a>
+          </p>
+        </section>,
+        status,
+      );
+    return fragmentOrPage(c, form, whole, status);
   };
 
   return new Hono<AdminEnv>()
     .get('/account', requireLogin, (c) => accountPage(c, {}))
     .post('/account/password', requireLogin, requireSession, async (c) => {
-      const parsed = changeSchema.safeParse(strings(await c.req.parseBody()));
-      if (!parsed.success) return accountPage(c, fieldErrors(parsed.error), 400);
+      const form = await readForm(c, changeSchema);
+      if (!form.ok) return accountPage(c, form.errors, 400);
       const user = c.get('user');
       try {
-        perAccount.hit(user.email);
-        await changePassword(deps.db, user.id, parsed.data, c.get('tokenId'));
-        perAccount.reset(user.email);
+        await attemptPasswordChange(deps.db, user, form.data, c.get('tokenId'));
       } catch (err) {
         const errors = refusal(err);
         return accountPage(c, errors, errors._form ? 429 : 403);
@@ -152,17 +147,17 @@ export function accountPages(deps: Deps) {
     })
     .post('/reset-password', async (c) => {
       const t = c.get('t');
-      const values = strings(await c.req.parseBody());
+      const form = await readForm(c, resetSchema);
+      const token = form.values.token ?? '';
       const show = (errors: FieldErrors, status: 400 | 403 | 429) =>
-        formPage(c, t.resetTitle, undefined, <ResetForm c={c} token={values.token ?? ''} errors={errors} />, status);
-      const parsed = resetSchema.safeParse(values);
-      if (!parsed.success) return show(fieldErrors(parsed.error), 400);
+        formPage(c, t.resetTitle, undefined, <ResetForm c={c} token={token} errors={errors} />, status);
+      if (!form.ok) return show(form.errors, 400);
+      const address = requestOrigin(c, deps.config.TRUST_PROXY).clientIp;
       try {
-        perIp.hit(clientIp(c, deps.config.TRUST_PROXY));
-        await resetPassword(deps.db, parsed.data.token, parsed.data.newPassword);
+        await attemptPasswordReset(deps.db, { ...form.data, address });
       } catch (err) {
         const errors = refusal(err);
-        return show(errors, err instanceof AppError && err.status === 429 ? 429 : 403);
+        return show(errors, err instanceof AppError && err.code === 'rate_limited' ? 429 : 403);
       }
       return redirectTo(c, '/login?reset=done');
     });

@@ -5,15 +5,16 @@ import { createApiKey, listApiKeys, type PublicApiKey, revokeApiKey } from '../.
 import type { Deps } from '../../core/deps.ts';
 import { listKbs } from '../../core/kbs/index.ts';
 import type { AdminContext, AdminEnv } from '../env.ts';
+import { checkbox, type FieldErrors, listField, readForm } from '../forms.ts';
 import type { Dict } from '../i18n/index.ts';
-import { ActionButton, Field, type FieldErrors, fieldErrors } from '../views/form.tsx';
+import { ActionButton, Field } from '../views/form.tsx';
 import { formatTime } from '../views/kb-nav.tsx';
-import { page } from '../views/render.tsx';
+import { fragmentOrPage, page } from '../views/render.tsx';
 
 const keySchema = z.object({
   name: z.string().trim().min(1, 'vRequired').max(100, 'vTooLong'),
-  kbIds: z.array(z.string().max(100)).max(100),
-  readOnly: z.boolean(),
+  kbIds: listField(z.string().max(100)).pipe(z.array(z.string()).max(100)),
+  readOnly: checkbox(),
 });
 
 /** What a key may reach, in words: its KBs by title (or all of them) and whether it may write. */
@@ -139,15 +140,20 @@ export function apiKeyPages(deps: Deps) {
         name={panel.name}
       />
     );
-    if (c.req.header('hx-request') === 'true') return c.html(body, status);
-    return page(
+    return fragmentOrPage(
       c,
-      t.keysTitle,
-      <section class="stack">
-        <h1>{t.keysTitle}</h1>
-        <p class="muted">{t.keysIntro}</p>
-        {body}
-      </section>,
+      body,
+      () =>
+        page(
+          c,
+          t.keysTitle,
+          <section class="stack">
+            <h1>{t.keysTitle}</h1>
+            <p class="muted">{t.keysIntro}</p>
+            {body}
+          </section>,
+          status,
+        ),
       status,
     );
   };
@@ -155,17 +161,11 @@ export function apiKeyPages(deps: Deps) {
   return new Hono<AdminEnv>()
     .get('/', (c) => render(c, {}))
     .post('/', async (c) => {
-      const body = await c.req.parseBody({ all: true });
-      const name = typeof body.name === 'string' ? body.name : '';
-      const parsed = keySchema.safeParse({
-        name,
-        kbIds: [body.kbIds ?? []].flat().filter((v) => typeof v === 'string'),
-        readOnly: body.readOnly === 'true',
-      });
-      if (!parsed.success) return render(c, { name, errors: fieldErrors(parsed.error) }, 400);
-      const { kbIds, readOnly } = parsed.data;
+      const form = await readForm(c, keySchema);
+      if (!form.ok) return render(c, { name: form.values.name, errors: form.errors }, 400);
+      const { name, kbIds, readOnly } = form.data;
       const { key } = createApiKey(deps.db, c.get('principal'), {
-        name: parsed.data.name,
+        name,
         kbIds: kbIds.length ? kbIds : undefined,
         readOnly,
       });

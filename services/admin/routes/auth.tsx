@@ -1,30 +1,35 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { attemptLogin, attemptRegistration } from '../../core/auth/attempts.ts';
 import { pendingInvitation } from '../../core/auth/invitations.ts';
-import { authenticate, hasUsers, type PublicUser, registerUser } from '../../core/auth/users.ts';
+import { hasUsers, type PublicUser } from '../../core/auth/users.ts';
 import type { Deps } from '../../core/deps.ts';
 import { AppError, type ErrorCode } from '../../core/errors.ts';
-import { endSession, issueSession, setSessionCookie } from '../../http/auth.ts';
-import { clientIp } from '../../http/client-ip.ts';
-import { RateLimiter } from '../../http/rate-limit.ts';
+import { endSession, startSession } from '../../http/auth.ts';
+import { requestOrigin } from '../../http/forwarded.ts';
 import type { AdminContext, AdminEnv } from '../env.ts';
+import { type FieldErrors, type FormValues, readForm } from '../forms.ts';
 import type { MessageKey } from '../i18n/index.ts';
 import { safeLocalPath } from '../safe-path.ts';
-import { Field, type FieldErrors, FormError, fieldErrors, SwapForm } from '../views/form.tsx';
-import { fragment, type Html, page, redirectTo } from '../views/render.tsx';
+import { Field, FormError, SwapForm } from '../views/form.tsx';
+import { fragmentOrPage, type Html, page, redirectTo } from '../views/render.tsx';
 
 const signupSchema = z.object({
   name: z.string().trim().max(100, 'vTooLong').optional(),
   email: z.email('vEmail').max(254, 'vTooLong'),
   password: z.string().min(8, 'vPassword').max(256, 'vTooLong'),
-  invitation: z.string().max(200).optional(),
+  invitation: z
+    .string()
+    .max(200)
+    .optional()
+    .transform((v) => v || undefined),
 });
 const loginSchema = z.object({
   email: z.string().trim().min(1, 'vRequired').max(254, 'vTooLong'),
   password: z.string().min(1, 'vRequired').max(256, 'vTooLong'),
 });
 
-type Values = Record<string, string>;
+type Values = FormValues;
 
 /** Only same-site paths are followed after logging in. */
 const safeNext = (next: unknown) => safeLocalPath(next, '/kbs');
@@ -126,9 +131,11 @@ export const formPage = (
   form: Html,
   status: 200 | 400 | 401 | 403 | 409 | 429 = 200,
 ) =>
-  c.req.header('hx-request') === 'true'
-    ? fragment(c, form, status)
-    : page(
+  fragmentOrPage(
+    c,
+    form,
+    () =>
+      page(
         c,
         title,
         <section class="narrow">
@@ -137,11 +144,9 @@ export const formPage = (
           {form}
         </section>,
         status,
-      );
-
-/** The posted text fields of a form; files and repeated fields are dropped. */
-export const strings = (body: Record<string, unknown>): Values =>
-  Object.fromEntries(Object.entries(body).filter((e): e is [string, string] => typeof e[1] === 'string'));
+      ),
+    status,
+  );
 
 /** How a refused sign-up or login reads on the form. */
 const formErrors: Partial<Record<ErrorCode, [field: string, message: MessageKey, status: 401 | 403 | 409 | 429]>> = {
@@ -162,12 +167,9 @@ function refusal(err: unknown): [string, MessageKey, 401 | 403 | 409 | 429] {
 
 /** Sign up (with an invitation unless SIGNUP=open), log in, log out: the same `cos_session` cookie the API uses. */
 export function authPages(deps: Deps) {
-  const perIp = new RateLimiter(30, 5 * 60_000);
-  const perAccount = new RateLimiter(10, 5 * 60_000);
-  const registrations = new RateLimiter(20, 60 * 60_000);
-
+  const address = (c: AdminContext) => requestOrigin(c, deps.config.TRUST_PROXY).clientIp;
   const signIn = async (c: AdminContext, user: PublicUser, next: string) => {
-    setSessionCookie(c, await issueSession(deps, user));
+    await startSession(c, deps, user);
     return redirectTo(c, next);
   };
 
@@ -199,18 +201,13 @@ export function authPages(deps: Deps) {
     })
     .post('/signup', async (c) => {
       const t = c.get('t');
-      const values = strings(await c.req.parseBody());
+      const form = await readForm(c, signupSchema);
       const show = (errors: FieldErrors, status: 400 | 401 | 403 | 409 | 429) =>
-        formPage(c, t.signupTitle, undefined, <SignupForm c={c} values={values} errors={errors} />, status);
-      const parsed = signupSchema.safeParse({
-        ...values,
-        name: values.name || undefined,
-        invitation: values.invitation || undefined,
-      });
-      if (!parsed.success) return show(fieldErrors(parsed.error), 400);
+        formPage(c, t.signupTitle, undefined, <SignupForm c={c} values={form.values} errors={errors} />, status);
+      if (!form.ok) return show(form.errors, 400);
       try {
-        registrations.hit(clientIp(c, deps.config.TRUST_PROXY));
-        const user = await registerUser(deps.db, parsed.data, deps.config.SIGNUP);
+        const registration = { ...form.data, address: address(c) };
+        const user = await attemptRegistration(deps.db, registration, deps.config.SIGNUP);
         c.get('logger').info({ userId: user.id }, 'user registered');
         return await signIn(c, user, '/kbs');
       } catch (err) {
@@ -230,20 +227,19 @@ export function authPages(deps: Deps) {
     })
     .post('/login', async (c) => {
       const t = c.get('t');
-      const values = strings(await c.req.parseBody());
-      const next = safeNext(values.next);
+      const form = await readForm(c, loginSchema);
+      const next = safeNext(form.values.next);
       const show = (errors: FieldErrors, status: 400 | 401 | 403 | 409 | 429) =>
-        formPage(c, t.loginTitle, undefined, <LoginForm c={c} values={values} errors={errors} next={next} />, status);
-      const parsed = loginSchema.safeParse(values);
-      if (!parsed.success) return show(fieldErrors(parsed.error), 400);
-      const account = parsed.data.email.toLowerCase();
-      const ip = clientIp(c, deps.config.TRUST_PROXY);
+        formPage(
+          c,
+          t.loginTitle,
+          undefined,
+          <LoginForm c={c} values={form.values} errors={errors} next={next} />,
+          status,
+        );
+      if (!form.ok) return show(form.errors, 400);
       try {
-        perIp.hit(ip);
-        perAccount.hit(account);
-        const user = await authenticate(deps.db, parsed.data.email, parsed.data.password, { ip });
-        perAccount.reset(account);
-        return await signIn(c, user, next);
+        return await signIn(c, await attemptLogin(deps.db, { ...form.data, address: address(c) }), next);
       } catch (err) {
         const [field, message, status] = refusal(err);
         return show({ [field]: message }, status);

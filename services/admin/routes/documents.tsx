@@ -14,12 +14,13 @@ import {
 import { reprocessDocument } from '../../core/documents/reprocess.ts';
 import { AppError } from '../../core/errors.ts';
 import { getKb } from '../../core/kbs/index.ts';
+import { statusOf } from '../../http/errors.ts';
 import type { AdminContext, AdminEnv } from '../env.ts';
 import { DocList, DocProgress, isPending, Sections, UploadForm } from '../views/documents.tsx';
 import { errorMessage } from '../views/error.tsx';
 import { ActionButton } from '../views/form.tsx';
 import { KbHeader, mayWrite } from '../views/kb-nav.tsx';
-import { fragment, page, redirectTo } from '../views/render.tsx';
+import { fragment, fragmentOrPage, page, redirectTo } from '../views/render.tsx';
 
 const MAX_FILES = 4;
 
@@ -106,9 +107,7 @@ export function documentPages(deps: Deps) {
       const body = await c.req.parseBody({ all: true });
       const files = [body.file].flat().filter((f): f is File => f instanceof File && f.name !== '');
       const show = (error: string | undefined, status: 200 | 400 | 413 | 415) =>
-        c.req.header('hx-request') === 'true'
-          ? fragment(c, panel(c, kb, error), status)
-          : kbPage(c, kbId, error, status);
+        fragmentOrPage(c, panel(c, kb, error), () => kbPage(c, kbId, error, status), status);
       if (files.length === 0) return show('uploadNoFile', 400);
       for (const file of files.slice(0, MAX_FILES)) {
         if (file.size === 0) return show(`${file.name}: ${c.get('t').uploadEmpty}`, 400);
@@ -118,12 +117,13 @@ export function documentPages(deps: Deps) {
             bytes: new Uint8Array(await file.arrayBuffer()),
           });
         } catch (err) {
-          if (!(err instanceof AppError) || ![400, 413, 415].includes(err.status)) throw err;
-          return show(`${file.name}: ${errorMessage(c.get('t'), err.code, err.message)}`, err.status as 400);
+          if (!(err instanceof AppError)) throw err;
+          const status = statusOf(err);
+          if (status !== 400 && status !== 413 && status !== 415) throw err;
+          return show(`${file.name}: ${errorMessage(c.get('t'), err)}`, status);
         }
       }
-      if (c.req.header('hx-request') === 'true') return show(undefined, 200);
-      return c.redirect(`/kbs/${kbId}`, 303);
+      return fragmentOrPage(c, panel(c, kb), () => c.redirect(`/kbs/${kbId}`, 303));
     })
     .get('/documents/:id', (c) => {
       const t = c.get('t');

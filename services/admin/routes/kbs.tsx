@@ -6,10 +6,11 @@ import { listDocuments } from '../../core/documents/index.ts';
 import { deleteKb } from '../../core/kbs/delete.ts';
 import { createKb, listKbs, updateKb } from '../../core/kbs/index.ts';
 import type { AdminContext, AdminEnv } from '../env.ts';
+import { type FieldErrors, readForm } from '../forms.ts';
 import { fmt } from '../i18n/index.ts';
-import { ActionButton, Field, type FieldErrors, fieldErrors, SwapForm } from '../views/form.tsx';
+import { ActionButton, Field, SwapForm } from '../views/form.tsx';
 import { formatTime, KbHeader, RoleBadge } from '../views/kb-nav.tsx';
-import { page, redirectTo } from '../views/render.tsx';
+import { fragmentOrPage, page, redirectTo } from '../views/render.tsx';
 
 const kbSchema = z.object({
   title: z.string().trim().min(1, 'vRequired').max(200, 'vTooLong'),
@@ -74,11 +75,6 @@ function KbList({ c, kbs, counts }: { c: AdminContext; kbs: KbWithRole[]; counts
   );
 }
 
-const readForm = async (c: AdminContext): Promise<Values> => {
-  const body = await c.req.parseBody();
-  return { title: String(body.title ?? ''), description: String(body.description ?? '') };
-};
-
 /** Knowledge bases: the list with a create form, the settings page (edit, delete). */
 export function kbPages(deps: Deps) {
   const listPage = (c: AdminContext, values: Values, errors: FieldErrors, status: 200 | 400 = 200) => {
@@ -136,26 +132,24 @@ export function kbPages(deps: Deps) {
   return new Hono<AdminEnv>()
     .get('/', (c) => listPage(c, {}, {}))
     .post('/', async (c) => {
-      const values = await readForm(c);
-      const parsed = kbSchema.safeParse(values);
-      if (!parsed.success) {
-        const errors = fieldErrors(parsed.error);
-        if (c.req.header('hx-request') === 'true') {
-          return c.html(
-            <KbForm
-              c={c}
-              action="/kbs"
-              id="kb-create"
-              values={values}
-              errors={errors}
-              submit={c.get('t').kbCreateButton}
-            />,
-            400,
-          );
-        }
-        return listPage(c, values, errors, 400);
+      const form = await readForm(c, kbSchema);
+      if (!form.ok) {
+        const { values, errors } = form;
+        return fragmentOrPage(
+          c,
+          <KbForm
+            c={c}
+            action="/kbs"
+            id="kb-create"
+            values={values}
+            errors={errors}
+            submit={c.get('t').kbCreateButton}
+          />,
+          () => listPage(c, values, errors, 400),
+          400,
+        );
       }
-      const kb = createKb(deps.db, c.get('principal'), parsed.data);
+      const kb = createKb(deps.db, c.get('principal'), form.data);
       return redirectTo(c, `/kbs/${kb.id}`);
     })
     .get('/:kbId/edit', (c) => {
@@ -164,26 +158,24 @@ export function kbPages(deps: Deps) {
     })
     .post('/:kbId/edit', async (c) => {
       const kb = kbAccess(deps.db, c.get('principal'), c.req.param('kbId'), 'manage');
-      const values = await readForm(c);
-      const parsed = kbSchema.safeParse(values);
-      if (!parsed.success) {
-        const errors = fieldErrors(parsed.error);
-        if (c.req.header('hx-request') === 'true') {
-          return c.html(
-            <KbForm
-              c={c}
-              action={`/kbs/${kb.id}/edit`}
-              id="kb-edit"
-              values={values}
-              errors={errors}
-              submit={c.get('t').kbSaveButton}
-            />,
-            400,
-          );
-        }
-        return editPage(c, kb, values, errors, 400);
+      const form = await readForm(c, kbSchema);
+      if (!form.ok) {
+        const { values, errors } = form;
+        return fragmentOrPage(
+          c,
+          <KbForm
+            c={c}
+            action={`/kbs/${kb.id}/edit`}
+            id="kb-edit"
+            values={values}
+            errors={errors}
+            submit={c.get('t').kbSaveButton}
+          />,
+          () => editPage(c, kb, values, errors, 400),
+          400,
+        );
       }
-      updateKb(deps.db, c.get('principal'), kb.id, parsed.data);
+      updateKb(deps.db, c.get('principal'), kb.id, form.data);
       return redirectTo(c, `/kbs/${kb.id}`);
     })
     .post('/:kbId/delete', async (c) => {

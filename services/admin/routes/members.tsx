@@ -2,15 +2,16 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { type KbWithRole, kbAccess } from '../../core/access/index.ts';
 import { addMember, listMembers, removeMember, updateMember } from '../../core/access/members.ts';
+import { spendMemberLookup } from '../../core/auth/attempts.ts';
 import type { Deps } from '../../core/deps.ts';
 import { AppError } from '../../core/errors.ts';
-import { memberLookups } from '../../http/rate-limit.ts';
+import { statusOf } from '../../http/errors.ts';
 import type { AdminContext, AdminEnv } from '../env.ts';
+import { type FieldErrors, readFields, readForm } from '../forms.ts';
 import type { MessageKey } from '../i18n/index.ts';
-import { ActionButton, Field, type FieldErrors, FormError, fieldErrors } from '../views/form.tsx';
+import { ActionButton, Field, FormError } from '../views/form.tsx';
 import { KbHeader, RoleBadge, roleName } from '../views/kb-nav.tsx';
-import { fragment, page, redirectTo } from '../views/render.tsx';
-import { strings } from './auth.tsx';
+import { fragmentOrPage, page, redirectTo } from '../views/render.tsx';
 
 const memberRoles = ['viewer', 'editor'] as const;
 const addSchema = z.object({
@@ -160,17 +161,18 @@ export function memberPages(deps: Deps) {
     status: 200 | 201 | 400 | 404 | 409 | 429 = 200,
   ) => {
     const panel = <MembersPanel c={c} deps={deps} kb={kb} {...form} />;
-    if (c.req.header('hx-request') === 'true') return fragment(c, panel, status);
     const t = c.get('t');
-    return page(
-      c,
-      `${t.tabMembers} · ${kb.title}`,
-      <>
-        <KbHeader t={t} kb={kb} tab="members" />
-        {panel}
-      </>,
-      status,
-    );
+    const whole = () =>
+      page(
+        c,
+        `${t.tabMembers} · ${kb.title}`,
+        <>
+          <KbHeader t={t} kb={kb} tab="members" />
+          {panel}
+        </>,
+        status,
+      );
+    return fragmentOrPage(c, panel, whole, status);
   };
 
   return new Hono<AdminEnv>()
@@ -178,26 +180,25 @@ export function memberPages(deps: Deps) {
     .post('/kbs/:kbId/members', async (c) => {
       const who = c.get('principal');
       const kb = kbAccess(deps.db, who, c.req.param('kbId'), 'manage');
-      const values = strings(await c.req.parseBody());
-      const parsed = addSchema.safeParse(values);
-      if (!parsed.success) return render(c, kb, { values, errors: fieldErrors(parsed.error) }, 400);
+      const form = await readForm(c, addSchema);
+      const { values } = form;
+      if (!form.ok) return render(c, kb, { values, errors: form.errors }, 400);
       try {
-        memberLookups(deps).hit(who.userId);
-        const member = addMember(deps.db, who, kb.id, parsed.data);
+        spendMemberLookup(deps.db, who.userId);
+        const member = addMember(deps.db, who, kb.id, form.data);
         c.get('logger').info({ kbId: kb.id, userId: member.user.id, role: member.role }, 'member added');
         return render(c, kb, {}, 201);
       } catch (err) {
         const known = err instanceof AppError ? addErrors[err.code] : undefined;
         if (!known || !(err instanceof AppError)) throw err;
-        return render(c, kb, { values, errors: { [known[0]]: known[1] } }, err.status as 404);
+        return render(c, kb, { values, errors: { [known[0]]: known[1] } }, statusOf(err) as 404);
       }
     })
     .post('/kbs/:kbId/members/:userId', async (c) => {
       const who = c.get('principal');
       const kb = kbAccess(deps.db, who, c.req.param('kbId'), 'manage');
-      const parsed = roleSchema.safeParse(strings(await c.req.parseBody()));
-      if (!parsed.success) throw new AppError('validation_failed', 'role: must be viewer or editor', 400);
-      updateMember(deps.db, who, kb.id, c.req.param('userId'), parsed.data.role);
+      const { role } = await readFields(c, roleSchema);
+      updateMember(deps.db, who, kb.id, c.req.param('userId'), role);
       return render(c, kb);
     })
     .post('/kbs/:kbId/members/:userId/remove', (c) => {

@@ -15,9 +15,10 @@ import {
 } from '../../core/notes/index.ts';
 import { publicBase } from '../../http/public-url.ts';
 import type { AdminContext, AdminEnv } from '../env.ts';
-import { ActionButton, Field, type FieldErrors, fieldErrors, SwapForm } from '../views/form.tsx';
+import { type FieldErrors, readForm } from '../forms.ts';
+import { ActionButton, Field, SwapForm } from '../views/form.tsx';
 import { formatTime, KbHeader, mayWrite } from '../views/kb-nav.tsx';
-import { fragment, page, redirectTo } from '../views/render.tsx';
+import { fragmentOrPage, page, redirectTo } from '../views/render.tsx';
 
 const noteSchema = z.object({
   title: z.string().trim().min(1, 'vRequired').max(200, 'vTooLong'),
@@ -78,11 +79,6 @@ function SharePanel({ c, deps, note }: { c: AdminContext; deps: Deps; note: Note
     </section>
   );
 }
-
-const readValues = async (c: AdminContext): Promise<Values> => {
-  const body = await c.req.parseBody();
-  return { title: String(body.title ?? ''), content: String(body.content ?? '') };
-};
 
 /** Notes of a KB: list and add; one note: edit, delete, share link on and off. */
 export function notePages(deps: Deps) {
@@ -176,32 +172,28 @@ export function notePages(deps: Deps) {
     );
   };
 
-  const htmx = (c: AdminContext) => c.req.header('hx-request') === 'true';
-
   return new Hono<AdminEnv>()
     .get('/kbs/:kbId/notes', (c) => listPage(c, c.req.param('kbId'), {}, {}))
     .post('/kbs/:kbId/notes', async (c) => {
       const kbId = kbAccess(deps.db, c.get('principal'), c.req.param('kbId'), 'write').id;
-      const values = await readValues(c);
-      const parsed = noteSchema.safeParse(values);
-      if (!parsed.success) {
-        const errors = fieldErrors(parsed.error);
-        if (htmx(c))
-          return fragment(
-            c,
-            <NoteForm
-              c={c}
-              action={`/kbs/${kbId}/notes`}
-              id="note-create"
-              values={values}
-              errors={errors}
-              submit={c.get('t').noteCreate}
-            />,
-            400,
-          );
-        return listPage(c, kbId, values, errors, 400);
+      const form = await readForm(c, noteSchema);
+      if (!form.ok) {
+        const { values, errors } = form;
+        return fragmentOrPage(
+          c,
+          <NoteForm
+            c={c}
+            action={`/kbs/${kbId}/notes`}
+            id="note-create"
+            values={values}
+            errors={errors}
+            submit={c.get('t').noteCreate}
+          />,
+          () => listPage(c, kbId, values, errors, 400),
+          400,
+        );
       }
-      const note = createNote(deps.db, c.get('principal'), kbId, parsed.data);
+      const note = createNote(deps.db, c.get('principal'), kbId, form.data);
       return redirectTo(c, `/notes/${note.id}`);
     })
     .get('/notes/:id', (c) => {
@@ -210,26 +202,24 @@ export function notePages(deps: Deps) {
     })
     .post('/notes/:id', async (c) => {
       const note = getNoteRow(deps.db, c.get('principal'), c.req.param('id'), 'write');
-      const values = await readValues(c);
-      const parsed = noteSchema.safeParse(values);
-      if (!parsed.success) {
-        const errors = fieldErrors(parsed.error);
-        if (htmx(c))
-          return fragment(
-            c,
-            <NoteForm
-              c={c}
-              action={`/notes/${note.id}`}
-              id="note-edit"
-              values={values}
-              errors={errors}
-              submit={c.get('t').noteSave}
-            />,
-            400,
-          );
-        return notePage(c, note, values, errors, 400);
+      const form = await readForm(c, noteSchema);
+      if (!form.ok) {
+        const { values, errors } = form;
+        return fragmentOrPage(
+          c,
+          <NoteForm
+            c={c}
+            action={`/notes/${note.id}`}
+            id="note-edit"
+            values={values}
+            errors={errors}
+            submit={c.get('t').noteSave}
+          />,
+          () => notePage(c, note, values, errors, 400),
+          400,
+        );
       }
-      updateNote(deps.db, c.get('principal'), note.id, parsed.data);
+      updateNote(deps.db, c.get('principal'), note.id, form.data);
       return redirectTo(c, `/kbs/${note.kbId}/notes`);
     })
     .post('/notes/:id/delete', (c) => {
@@ -243,7 +233,6 @@ export function notePages(deps: Deps) {
       if (c.req.param('action') === 'share') shareNote(deps.db, who, id);
       else unshareNote(deps.db, who, id);
       const note = getNoteRow(deps.db, who, id);
-      if (htmx(c)) return fragment(c, <SharePanel c={c} deps={deps} note={note} />);
-      return c.redirect(`/notes/${id}`, 303);
+      return fragmentOrPage(c, <SharePanel c={c} deps={deps} note={note} />, () => c.redirect(`/notes/${id}`, 303));
     });
 }

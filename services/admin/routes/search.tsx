@@ -10,7 +10,7 @@ import { citationHref } from '../views/chat.tsx';
 import { tidyText } from '../views/documents.tsx';
 import { Field } from '../views/form.tsx';
 import { KbHeader } from '../views/kb-nav.tsx';
-import { fragment, page } from '../views/render.tsx';
+import { fragmentOrPage, page } from '../views/render.tsx';
 
 const modeLabels: Record<SearchMode, MessageKey> = {
   'drill-down': 'modeDrillDown',
@@ -154,19 +154,18 @@ export function searchPages(deps: Deps) {
           topK: form.topK,
         })
       : undefined;
-    if (c.req.header('hx-request') === 'true' && c.req.header('hx-target') === 'search-results') {
-      return fragment(c, <Results t={t} result={result} />);
-    }
-    return page(
-      c,
-      `${t.searchTitle} · ${kb.title}`,
-      <>
-        <KbHeader t={t} kb={kb} tab="search" />
-        <div class="search-layout stack">
-          <SearchFormView c={c} kbId={kb.id} form={form} />
-          <Results t={t} result={result} />
-        </div>
-      </>,
+    return fragmentOrPage(c, <Results t={t} result={result} />, () =>
+      page(
+        c,
+        `${t.searchTitle} · ${kb.title}`,
+        <>
+          <KbHeader t={t} kb={kb} tab="search" />
+          <div class="search-layout stack">
+            <SearchFormView c={c} kbId={kb.id} form={form} />
+            <Results t={t} result={result} />
+          </div>
+        </>,
+      ),
     );
   });
 }

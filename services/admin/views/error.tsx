@@ -1,10 +1,9 @@
-import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
-import { type ErrorCode, notFound } from '../../core/errors.ts';
-import type { AppEnv } from '../../http/env.ts';
-import { toAppError } from '../../http/errors.ts';
-import { type AdminEnv, isHtmx } from '../env.ts';
-import { type Dict, dictionaries, type MessageKey } from '../i18n/index.ts';
-import { fragment, page, redirectTo } from './render.tsx';
+import type { ErrorHandler, NotFoundHandler } from 'hono';
+import { type AppError, type ErrorCode, notFound } from '../../core/errors.ts';
+import { statusOf, toAppError } from '../../http/errors.ts';
+import type { AdminEnv } from '../env.ts';
+import { type Dict, dictionaries, type MessageKey, translate } from '../i18n/index.ts';
+import { fragment, isHtmx, page, redirectTo } from './render.tsx';
 
 const messages: Partial<Record<ErrorCode, MessageKey>> = {
   not_found: 'errNotFound',
@@ -22,10 +21,17 @@ const messages: Partial<Record<ErrorCode, MessageKey>> = {
   invalid_json: 'errBadRequest',
 };
 
-/** The message a person reads for an error: translated when the code is a known one. */
-export function errorMessage(t: Dict, code: ErrorCode, fallback: string): string {
-  const key = messages[code];
-  return key ? t[key] : fallback;
+/**
+ * The message a person reads for an error: translated when the code is a known one; a failed
+ * validation names the field and its (translated) problem, like the API's message.
+ */
+export function errorMessage(t: Dict, e: AppError): string {
+  const key = messages[e.code];
+  if (key) return t[key];
+  const issues = e.code === 'validation_failed' ? e.details?.issues : undefined;
+  const first = Array.isArray(issues) ? (issues[0] as { path?: unknown; message?: unknown }) : undefined;
+  if (typeof first?.message === 'string') return `${String(first.path ?? '')}: ${translate(t, first.message)}`;
+  return e.message;
 }
 
 /** An alert box; htmx requests get it swapped into the page's flash region. */
@@ -37,21 +43,17 @@ export function ErrorBox({ t, message }: { t: Dict; message: string }) {
   );
 }
 
-/** Anything thrown in the console as an AppError (unknown errors are logged and become a 500). */
-export const asAppError = (err: unknown, c: Context<AdminEnv>) =>
-  // The console's context carries every variable the shared handler reads.
-  toAppError(err, c as unknown as Context<AppEnv>);
-
 /** `onError` of the console: an error fragment or page, never JSON; anonymous callers go to log in. */
 export const consoleErrorHandler: ErrorHandler<AdminEnv> = (err, c) => {
-  const e = asAppError(err, c);
-  if (e.status === 401) return redirectTo(c, `/login?next=${encodeURIComponent(c.req.path)}`);
+  const e = toAppError(err, c);
+  const status = statusOf(e);
+  if (status === 401) return redirectTo(c, `/login?next=${encodeURIComponent(c.req.path)}`);
   const t = c.get('t') ?? dictionaries.en;
-  const message = errorMessage(t, e.code, e.message);
+  const message = errorMessage(t, e);
   if (isHtmx(c)) {
     c.header('HX-Retarget', '#flash');
     c.header('HX-Reswap', 'innerHTML');
-    return fragment(c, <ErrorBox t={t} message={message} />, e.status as 400);
+    return fragment(c, <ErrorBox t={t} message={message} />, status);
   }
   return page(
     c,
@@ -63,7 +65,7 @@ export const consoleErrorHandler: ErrorHandler<AdminEnv> = (err, c) => {
         <a href="/kbs">{t.goHome}</a>
       </p>
     </section>,
-    e.status as 400,
+    status,
   );
 };
 

@@ -1,19 +1,5 @@
 import type { Child } from 'hono/jsx';
-import type { z } from 'zod';
 import { type Dict, translate } from '../i18n/index.ts';
-
-/** Field name to message (a dictionary key or plain text). */
-export type FieldErrors = Record<string, string>;
-
-/** The first issue of each field of a failed zod parse. */
-export function fieldErrors(error: z.ZodError): FieldErrors {
-  const out: FieldErrors = {};
-  for (const issue of error.issues) {
-    const key = String(issue.path[0] ?? '_form');
-    out[key] ??= issue.message;
-  }
-  return out;
-}
 
 export interface FieldProps {
   t: Dict;

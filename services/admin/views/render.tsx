@@ -1,3 +1,4 @@
+import type { Context } from 'hono';
 import { html } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import type { HtmlEscapedString } from 'hono/utils/html';
@@ -7,6 +8,15 @@ import { Layout } from './layout.tsx';
 
 /** What a JSX expression renders to. */
 export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
+
+/**
+ * True for a request htmx made to swap part of a page; boosted navigation and a history
+ * restore want whole pages.
+ */
+export const isHtmx = (c: Context) =>
+  c.req.header('hx-request') === 'true' &&
+  c.req.header('hx-boosted') !== 'true' &&
+  c.req.header('hx-history-restore-request') !== 'true';
 
 /** Renders a whole page in the layout. */
 export function page(c: AdminContext, title: string, body: Child, status: ContentfulStatusCode = 200) {
@@ -24,11 +34,24 @@ export function fragment(c: AdminContext, body: Html, status: ContentfulStatusCo
 }
 
 /**
- * After a successful form post: a full navigation for htmx (HX-Location keeps history),
- * a 303 redirect otherwise.
+ * The one answer of a console route that htmx may call: the fragment it swaps in, or for a
+ * plain request (no JavaScript) whatever `whole` answers, usually the page around it.
+ */
+export function fragmentOrPage(
+  c: AdminContext,
+  part: Html,
+  whole: () => Response | Promise<Response>,
+  status: ContentfulStatusCode = 200,
+) {
+  return isHtmx(c) ? fragment(c, part, status) : whole();
+}
+
+/**
+ * After a successful form post: a full navigation for htmx (HX-Redirect), a 303 redirect
+ * otherwise.
  */
 export function redirectTo(c: AdminContext, url: string) {
-  if (c.req.header('hx-request') === 'true') {
+  if (isHtmx(c)) {
     c.header('HX-Redirect', url);
     return c.body(null, 204);
   }

@@ -48,13 +48,13 @@ function getMember(db: Db, kbId: string, userId: string): Member {
 }
 
 const ownerIsFixed = () =>
-  new AppError('conflict', 'The owner stays the owner; delete the knowledge base to give it up', 409);
+  new AppError('conflict', 'The owner stays the owner; delete the knowledge base to give it up');
 
 /** The owner adds a user by email as viewer or editor; takes effect on that user's next request. */
 export function addMember(db: Db, who: Principal, kbId: string, input: { email: string; role: MemberRole }): Member {
   const kb = kbAccess(db, who, kbId, 'manage');
   const user = findUserByEmail(db, input.email);
-  if (!user) throw new AppError('not_found', 'No account uses this email address; invite them first', 404);
+  if (!user) throw new AppError('not_found', 'No account uses this email address; invite them first');
   return writeTransaction(db, () => {
     const inserted = db.orm
       .insert(kbMembers)
@@ -62,7 +62,7 @@ export function addMember(db: Db, who: Principal, kbId: string, input: { email: 
       .onConflictDoNothing()
       .returning({ userId: kbMembers.userId })
       .get();
-    if (!inserted) throw new AppError('conflict', 'This user is already a member', 409);
+    if (!inserted) throw new AppError('conflict', 'This user is already a member');
     recordAudit(db, {
       actorId: who.userId,
       action: 'kb.member_added',

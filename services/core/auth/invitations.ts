@@ -56,7 +56,7 @@ export function createInvitation(
   policy: SignupPolicy,
 ): { invitation: Invitation; token: string } {
   if (policy === 'closed') {
-    throw new AppError('signup_closed', 'Sign-up is closed (SIGNUP=closed): an invitation could not be used', 403);
+    throw new AppError('signup_closed', 'Sign-up is closed (SIGNUP=closed): an invitation could not be used');
   }
   const token = newSecret();
   const row = db.orm
@@ -104,15 +104,14 @@ export function revokeInvitation(db: Db, actorId: string, id: string): void {
   });
 }
 
-const invalid = () =>
-  new AppError('invitation_invalid', 'This invitation is not valid: used, expired or withdrawn', 403);
+const invalid = () => new AppError('invitation_invalid', 'This invitation is not valid: used, expired or withdrawn');
 
 /** The unused, unexpired invitation behind `token` that `email` may use; otherwise 403 `invitation_invalid`. */
 export function usableInvitation(db: Db, token: string, email: string): Invitation {
   const row = pendingInvitation(db, token);
   if (!row) throw invalid();
   if (row.email && row.email !== email) {
-    throw new AppError('invitation_invalid', 'This invitation is for another email address', 403);
+    throw new AppError('invitation_invalid', 'This invitation is for another email address');
   }
   return row;
 }

@@ -54,8 +54,7 @@ function usableReset(db: Db, token: string) {
 /** True while a reset link can still be used, so its page can say so before anyone types a password. */
 export const isResetLinkUsable = (db: Db, token: string): boolean => usableReset(db, token) !== undefined;
 
-const invalid = () =>
-  new AppError('reset_link_invalid', 'This reset link is not valid: used, expired or replaced', 403);
+const invalid = () => new AppError('reset_link_invalid', 'This reset link is not valid: used, expired or replaced');
 
 /** Sets a new password with a reset link, once; every session and token of the user stops working. */
 export async function resetPassword(db: Db, token: string, newPassword: string): Promise<void> {

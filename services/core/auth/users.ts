@@ -52,13 +52,13 @@ export async function registerUser(db: Db, input: Registration, policy: SignupPo
   const passwordHash = await hashPassword(input.password);
   return writeTransaction(db, () => {
     const first = !hasUsers(db);
-    if (!first && policy === 'closed') throw new AppError('signup_closed', 'Sign-up is closed', 403);
+    if (!first && policy === 'closed') throw new AppError('signup_closed', 'Sign-up is closed');
     if (!first && policy === 'invite' && !input.invitation) {
-      throw new AppError('signup_closed', 'Sign-up needs an invitation from an administrator', 403);
+      throw new AppError('signup_closed', 'Sign-up needs an invitation from an administrator');
     }
     const invitation = !first && input.invitation ? usableInvitation(db, input.invitation, email) : undefined;
     if (db.orm.select({ id: users.id }).from(users).where(eq(users.email, email)).get()) {
-      throw new AppError('email_taken', 'An account with this email already exists', 409);
+      throw new AppError('email_taken', 'An account with this email already exists');
     }
     const row = db.orm
       .insert(users)
@@ -104,9 +104,9 @@ export async function authenticate(
       targetId: row?.id ?? null,
       detail: { email: email.slice(0, 254), ...(meta.ip && { ip: meta.ip }) },
     });
-    throw new AppError('invalid_credentials', 'Email or password is incorrect', 401);
+    throw new AppError('invalid_credentials', 'Email or password is incorrect');
   }
-  if (row.disabled) throw new AppError('account_disabled', 'This account is disabled', 403);
+  if (row.disabled) throw new AppError('account_disabled', 'This account is disabled');
   return toPublicUser(row);
 }
 
@@ -196,7 +196,7 @@ export async function changePassword(
   const row = db.orm.select().from(users).where(eq(users.id, userId)).get();
   if (!row) throw notFound('User');
   if (!(await verifyPassword(row.passwordHash, input.currentPassword))) {
-    throw new AppError('wrong_password', 'The current password is incorrect', 403);
+    throw new AppError('wrong_password', 'The current password is incorrect');
   }
   const passwordHash = await hashPassword(input.newPassword);
   writeTransaction(db, () => {

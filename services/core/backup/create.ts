@@ -58,7 +58,7 @@ export async function createBackup(
 ): Promise<BackupInfo & { manifest: BackupManifest }> {
   const now = opts.now ?? new Date();
   if (!existsSync(join(config.DATA_DIR, DB_FILE))) {
-    throw new AppError('not_found', `No database at ${join(config.DATA_DIR, DB_FILE)}: nothing to back up`, 404);
+    throw new AppError('not_found', `No database at ${join(config.DATA_DIR, DB_FILE)}: nothing to back up`);
   }
   await mkdir(config.BACKUP_DIR, { recursive: true });
   const staging = await mkdtemp(join(config.BACKUP_DIR, '.staging-'));

@@ -38,7 +38,7 @@ export async function readManifest(dir: string): Promise<BackupManifest> {
   try {
     raw = JSON.parse(await readFile(join(dir, MANIFEST_FILE), 'utf8'));
   } catch {
-    throw new AppError('bad_request', 'Not a Context OS backup: manifest.json is missing or unreadable', 400);
+    throw new AppError('bad_request', 'Not a Context OS backup: manifest.json is missing or unreadable');
   }
   const parsed = manifestSchema.safeParse(raw);
   if (!parsed.success) {

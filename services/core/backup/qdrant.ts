@@ -26,7 +26,7 @@ async function call(target: QdrantTarget, path: string, init: RequestInit = {}):
   });
   if (!res.ok) {
     const body = await res.text().catch(() => '');
-    throw new AppError('dependency_unavailable', `Qdrant ${path} answered ${res.status}: ${body.slice(0, 200)}`, 503);
+    throw new AppError('dependency_unavailable', `Qdrant ${path} answered ${res.status}: ${body.slice(0, 200)}`);
   }
   return res;
 }
@@ -47,7 +47,7 @@ export async function snapshotCollections(target: QdrantTarget, dir: string): Pr
     const snapshot = created.result.name;
     const file = `${name}.snapshot`;
     const res = await call(target, `collections/${enc(name)}/snapshots/${enc(snapshot)}`);
-    if (!res.body) throw new AppError('dependency_unavailable', `Qdrant sent an empty snapshot for ${name}`, 503);
+    if (!res.body) throw new AppError('dependency_unavailable', `Qdrant sent an empty snapshot for ${name}`);
     await pipeline(Readable.fromWeb(res.body as WebReadableStream<Uint8Array>), createWriteStream(join(dir, file)));
     await call(target, `collections/${enc(name)}/snapshots/${enc(snapshot)}`, { method: 'DELETE' });
     out.push({ collection: name, file });

@@ -39,21 +39,13 @@ function isInside(dir: string, parent: string): boolean {
  * Qdrant collections are recreated from their snapshots when QDRANT_URL is set.
  */
 export async function restoreBackup(config: BackupConfig, archivePath: string): Promise<RestoreResult> {
-  if (!existsSync(archivePath)) throw new AppError('not_found', `Backup archive not found: ${archivePath}`, 404);
+  if (!existsSync(archivePath)) throw new AppError('not_found', `Backup archive not found: ${archivePath}`);
   if (!(await isEmptyDir(config.DATA_DIR))) {
-    throw new AppError(
-      'conflict',
-      `DATA_DIR ${config.DATA_DIR} is not empty: restore only into an empty directory`,
-      409,
-    );
+    throw new AppError('conflict', `DATA_DIR ${config.DATA_DIR} is not empty: restore only into an empty directory`);
   }
   const filesOutside = !isInside(config.FILES_DIR, config.DATA_DIR);
   if (filesOutside && !(await isEmptyDir(config.FILES_DIR))) {
-    throw new AppError(
-      'conflict',
-      `FILES_DIR ${config.FILES_DIR} is not empty: restore only into an empty directory`,
-      409,
-    );
+    throw new AppError('conflict', `FILES_DIR ${config.FILES_DIR} is not empty: restore only into an empty directory`);
   }
   await mkdir(config.DATA_DIR, { recursive: true });
   const staging = await mkdtemp(join(config.DATA_DIR, '.restore-'));

@@ -34,7 +34,7 @@ export function checkSqlite(path: string): SqliteCopyInfo {
     const rows = db.pragma('quick_check') as Array<{ quick_check: string }>;
     const result = rows.map((r) => r.quick_check).join('; ');
     if (result !== 'ok') {
-      throw new AppError('internal_error', `SQLite copy failed quick_check: ${result}`, 500);
+      throw new AppError('internal_error', `SQLite copy failed quick_check: ${result}`);
     }
     const present = new Set(
       (db.prepare("select name from sqlite_master where type = 'table'").all() as Array<{ name: string }>).map(

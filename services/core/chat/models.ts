@@ -13,7 +13,7 @@ export async function assertKnownModel(deps: Pick<Deps, 'chat'>, model: string):
   const models = await deps.chat.listModels();
   if (!models.includes(model)) {
     const shown = models.slice(0, 20).join(', ');
-    throw new AppError('bad_request', `Unknown model "${model}"; available: ${shown || 'none'}`, 400, { models });
+    throw new AppError('bad_request', `Unknown model "${model}"; available: ${shown || 'none'}`, { models });
   }
 }
 

@@ -296,3 +296,14 @@ export const auditEvents = sqliteTable(
   },
   (t) => [index('audit_events_at').on(t.at)],
 );
+
+/** Sign-in and sign-up attempts per key (account or address) in fixed windows, shared by every door and process. */
+export const authAttempts = sqliteTable(
+  'auth_attempts',
+  {
+    key: text('key').primaryKey(),
+    count: integer('count').notNull(),
+    resetAt: integer('reset_at').notNull(),
+  },
+  (t) => [index('auth_attempts_reset').on(t.resetAt)],
+);

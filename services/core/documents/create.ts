@@ -36,9 +36,9 @@ export async function createDocument(
   const { userId } = kbAccess(deps.db, who, kbId, 'write');
   const limit = deps.config.MAX_UPLOAD_MB * 1024 * 1024;
   if (upload.bytes.byteLength > limit) {
-    throw new AppError('payload_too_large', `The file is larger than ${deps.config.MAX_UPLOAD_MB} MB`, 413);
+    throw new AppError('payload_too_large', `The file is larger than ${deps.config.MAX_UPLOAD_MB} MB`);
   }
-  if (upload.bytes.byteLength === 0) throw new AppError('bad_request', 'The file is empty', 400);
+  if (upload.bytes.byteLength === 0) throw new AppError('bad_request', 'The file is empty');
   const fileName = cleanFileName(upload.fileName);
   const kind = detectFileKind(fileName, upload.bytes);
   const id = randomUUID();

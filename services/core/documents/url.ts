@@ -39,7 +39,7 @@ export async function createUrlDocument(
     url = parseImportUrl(rawUrl);
     await allowedAddress(url, importPolicy(deps.config));
   } catch (err) {
-    if (err instanceof UrlRefusedError) throw new AppError('url_refused', err.message, 400);
+    if (err instanceof UrlRefusedError) throw new AppError('url_refused', err.message);
     throw err;
   }
   const id = randomUUID();

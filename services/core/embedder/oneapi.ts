@@ -46,22 +46,18 @@ export function createOneApiEmbedder(opts: OneApiEmbedderOptions): OneApiEmbedde
         res = await sdk.embeddings.create({ model, input: batch, encoding_format: 'float' });
       } catch (err) {
         const mapped = toLlmError(err);
-        logger.warn({ code: mapped.code, status: mapped.status, model, batch: batch.length }, mapped.message);
+        logger.warn({ code: mapped.code, model, batch: batch.length }, mapped.message);
         throw mapped;
       }
       const rows = [...res.data].sort((a, b) => a.index - b.index);
       if (rows.length !== batch.length) {
-        throw new AppError('llm_error', `Embedding gateway returned ${rows.length} vectors for ${batch.length}`, 502);
+        throw new AppError('llm_error', `Embedding gateway returned ${rows.length} vectors for ${batch.length}`);
       }
       return rows.map((row) => {
         const length = row.embedding.length;
         if (dimension === 0) dimension = length;
         if (length !== dimension) {
-          throw new AppError(
-            'llm_error',
-            `Embedding model ${model} returned ${length} dimensions, not ${dimension}`,
-            502,
-          );
+          throw new AppError('llm_error', `Embedding model ${model} returned ${length} dimensions, not ${dimension}`);
         }
         return normalise(row.embedding);
       });

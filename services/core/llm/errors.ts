@@ -9,23 +9,23 @@ import { AppError } from '../errors.ts';
 export function toLlmError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   if (err instanceof OpenAI.APIConnectionTimeoutError) {
-    return new AppError('llm_timeout', 'The LLM gateway did not answer in time', 504);
+    return new AppError('llm_timeout', 'The LLM gateway did not answer in time');
   }
   if (err instanceof OpenAI.APIUserAbortError) {
-    return new AppError('llm_unavailable', 'The LLM request was cancelled', 503);
+    return new AppError('llm_unavailable', 'The LLM request was cancelled');
   }
   if (err instanceof OpenAI.APIConnectionError) {
-    return new AppError('llm_unavailable', 'The LLM gateway is unreachable', 503);
+    return new AppError('llm_unavailable', 'The LLM gateway is unreachable');
   }
   if (err instanceof OpenAI.APIError) {
     const status = err.status ?? 0;
     if (status === 429 || status === 502 || status === 503 || status === 504) {
-      return new AppError('llm_unavailable', `The LLM gateway is busy or down (HTTP ${status})`, 503);
+      return new AppError('llm_unavailable', `The LLM gateway is busy or down (HTTP ${status})`);
     }
-    return new AppError('llm_error', `The LLM gateway refused the request (HTTP ${status || 'error'})`, 502);
+    return new AppError('llm_error', `The LLM gateway refused the request (HTTP ${status || 'error'})`);
   }
   if (err instanceof Error && err.name === 'AbortError') {
-    return new AppError('llm_unavailable', 'The LLM request was cancelled', 503);
+    return new AppError('llm_unavailable', 'The LLM request was cancelled');
   }
-  return new AppError('llm_error', 'The LLM gateway answered something unexpected', 502);
+  return new AppError('llm_error', 'The LLM gateway answered something unexpected');
 }

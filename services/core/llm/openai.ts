@@ -26,7 +26,7 @@ export function createOpenAiChatClient(opts: OpenAiChatOptions): ChatClient {
 
   const fail = (err: unknown, what: string, model?: string): never => {
     const mapped = toLlmError(err);
-    logger.warn({ code: mapped.code, status: mapped.status, model, what }, mapped.message);
+    logger.warn({ code: mapped.code, model, what }, mapped.message);
     throw mapped;
   };
 
@@ -73,7 +73,7 @@ export function createOpenAiChatClient(opts: OpenAiChatOptions): ChatClient {
           if (choice?.finish_reason) finished = true;
         }
         // A connection cut mid-answer ends the SDK's iteration quietly; a cut answer is no answer.
-        if (!finished) throw new AppError('llm_error', 'The LLM stream ended before the answer was complete', 502);
+        if (!finished) throw new AppError('llm_error', 'The LLM stream ended before the answer was complete');
       } catch (err) {
         fail(err, 'chat stream', o.model);
       } finally {

@@ -64,11 +64,11 @@ export function createOneApiReranker(opts: OneApiRerankerOptions): Reranker {
         logger.warn({ model, status }, 'ONEAPI cannot rerank with this model; searching without rerank');
       } else logger.debug({ model, status }, 'ONEAPI still cannot rerank');
       reportedMissing = true;
-      throw new AppError('llm_error', `ONEAPI cannot rerank with ${model}`, 502);
+      throw new AppError('llm_error', `ONEAPI cannot rerank with ${model}`);
     }
     skipUntil = now() + FAILURE_BACKOFF_MS;
     const mapped = toLlmError(err);
-    logger.warn({ code: mapped.code, status: mapped.status, model, what: 'rerank' }, mapped.message);
+    logger.warn({ code: mapped.code, model, what: 'rerank' }, mapped.message);
     throw mapped;
   };
 
@@ -92,9 +92,7 @@ export function createOneApiReranker(opts: OneApiRerankerOptions): Reranker {
         }
         const parsed = responseSchema.safeParse(body);
         if (!parsed.success || parsed.data.results.some((r) => r.index >= documents.length)) {
-          return failed(
-            new AppError('llm_error', 'The rerank answer is not {results: [{index, relevance_score}]}', 502),
-          );
+          return failed(new AppError('llm_error', 'The rerank answer is not {results: [{index, relevance_score}]}'));
         }
         if (reportedMissing) logger.info({ model }, 'ONEAPI reranks again');
         reportedMissing = false;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { kbAccess, type Principal } from '../access/index.ts';
 import type { Deps } from '../deps.ts';
-import { AppError } from '../errors.ts';
+import { validationError } from '../errors.ts';
 import { ftsQuery } from '../text/tokenize.ts';
 import { activeIndex } from './active-index.ts';
 import { kbGeneration } from './generation.ts';
@@ -50,8 +50,7 @@ export const searchRequestSchema = z.object({
 function parse(req: SearchRequest): z.infer<typeof searchRequestSchema> {
   const parsed = searchRequestSchema.safeParse(req);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`);
-  throw new AppError('validation_failed', problems.join('; '), 400, parsed.error.issues);
+  throw validationError(parsed.error);
 }
 
 const hash = (s: string) => createHash('sha256').update(s).digest('base64url').slice(0, 32);

@@ -29,14 +29,14 @@ export async function remoteSearch(
     });
   } catch (err) {
     const why = err instanceof Error && err.name === 'TimeoutError' ? 'timed out' : 'is unreachable';
-    throw new AppError('search_unavailable', `Search service ${why}`, 503);
+    throw new AppError('search_unavailable', `Search service ${why}`);
   }
   const body = (await res.json().catch(() => undefined)) as
     | (SearchResult & { error?: { code: ErrorCode; message: string } })
     | undefined;
   if (res.ok && body) return body;
   if (res.status >= 400 && res.status < 500 && res.status !== 401 && body?.error) {
-    throw new AppError(body.error.code, body.error.message, res.status);
+    throw new AppError(body.error.code, body.error.message);
   }
-  throw new AppError('search_unavailable', `Search service answered ${res.status}`, 503);
+  throw new AppError('search_unavailable', `Search service answered ${res.status}`);
 }

@@ -38,7 +38,7 @@ describe('local file storage', () => {
       expect(key.split('/').every((s) => s !== '..' && s !== '.' && s !== '')).toBe(true);
     }
     expect(readdirSync(parent)).toEqual(['files']);
-    await expect(storage.get('../outside')).rejects.toMatchObject({ status: 400 });
+    await expect(storage.get('../outside')).rejects.toMatchObject({ code: 'bad_request' });
   });
 
   it('keeps Chinese names and strips dangerous characters', () => {

@@ -40,7 +40,7 @@ export function createLocalStorage(root: string): FileStorage {
     const full = resolve(base, key);
     const rel = relative(base, full);
     if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
-      throw new AppError('bad_request', 'Invalid storage key', 400);
+      throw new AppError('bad_request', 'Invalid storage key');
     }
     return full;
   };

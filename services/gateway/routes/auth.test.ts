@@ -28,12 +28,18 @@ describe('auth routes', () => {
     expect(second.json.user.role).toBe('user');
   });
 
-  it('marks the cookie Secure behind HTTPS', async () => {
-    const res = await api.call('POST', '/api/auth/register', {
-      body: { email: 'tls@example.com', password: 'password1234' },
+  it('marks the cookie Secure over HTTPS, and not on the word of an untrusted X-Forwarded-Proto', async () => {
+    const direct = await createApp(deps).request('https://localhost/api/auth/register', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'tls@example.com', password: 'password1234' }),
+    });
+    expect(direct.headers.get('set-cookie')).toMatch(/;\s*Secure/i);
+    const claimed = await api.call('POST', '/api/auth/register', {
+      body: { email: 'claim@example.com', password: 'password1234' },
       headers: { 'x-forwarded-proto': 'https' },
     });
-    expect(res.headers.get('set-cookie')).toMatch(/Secure/i);
+    expect(claimed.headers.get('set-cookie')).not.toMatch(/Secure/i);
   });
 
   it('never returns the password or its hash', async () => {

@@ -28,7 +28,7 @@ export function documentRoutes(deps: Deps) {
     .post('/kbs/:kbId/documents', validate('form', uploadForm), async (c) => {
       const { file } = c.req.valid('form');
       if (file.size > limitBytes) {
-        throw new AppError('payload_too_large', `The file is larger than ${deps.config.MAX_UPLOAD_MB} MB`, 413);
+        throw new AppError('payload_too_large', `The file is larger than ${deps.config.MAX_UPLOAD_MB} MB`);
       }
       const bytes = new Uint8Array(await file.arrayBuffer());
       const document = await createDocument(deps, c.get('principal'), c.req.param('kbId'), {

@@ -2,13 +2,13 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { kbAccess } from '../../core/access/index.ts';
 import { addMember, listMembers, removeMember, updateMember } from '../../core/access/members.ts';
+import { spendMemberLookup } from '../../core/auth/attempts.ts';
 import { assertKnownModel } from '../../core/chat/models.ts';
 import type { Deps } from '../../core/deps.ts';
 import { assertOcrLanguage, OCR_LANGUAGE_PATTERN } from '../../core/ingest/ocr/tesseract.ts';
 import { deleteKb } from '../../core/kbs/delete.ts';
 import { createKb, getKb, listKbs, updateKb } from '../../core/kbs/index.ts';
 import type { AppEnv } from '../../http/env.ts';
-import { memberLookups } from '../../http/rate-limit.ts';
 import { validate } from '../../http/validate.ts';
 
 const title = z.string().trim().min(1, 'must not be empty').max(200);
@@ -64,7 +64,7 @@ export function kbRoutes(deps: Deps) {
     .post('/:kbId/members', validate('json', addMemberBody), (c) => {
       const who = c.get('principal');
       kbAccess(deps.db, who, c.req.param('kbId'), 'manage');
-      memberLookups(deps).hit(who.userId);
+      spendMemberLookup(deps.db, who.userId);
       return c.json({ member: addMember(deps.db, who, c.req.param('kbId'), c.req.valid('json')) }, 201);
     })
     .patch('/:kbId/members/:userId', validate('json', patchMemberBody), (c) =>

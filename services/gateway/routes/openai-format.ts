@@ -3,7 +3,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Citation } from '../../core/chat/types.ts';
 import { countTokens } from '../../core/text/tokenize.ts';
 import type { AppEnv } from '../../http/env.ts';
-import { toAppError } from '../../http/errors.ts';
+import { statusOf, toAppError } from '../../http/errors.ts';
 
 const ERROR_TYPES: Partial<Record<number, string>> = {
   401: 'authentication_error',
@@ -20,7 +20,7 @@ export function openAiError(c: Context<AppEnv>, status: number, code: string, me
 
 export const openAiErrorHandler: ErrorHandler<AppEnv> = (err, c) => {
   const e = toAppError(err, c);
-  return openAiError(c, e.status, e.code, e.message);
+  return openAiError(c, statusOf(e), e.code, e.message);
 };
 
 const seconds = () => Math.floor(Date.now() / 1000);

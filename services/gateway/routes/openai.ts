@@ -46,7 +46,7 @@ async function answerFor(deps: Deps, who: Principal, req: z.infer<typeof body>):
   if (req.model.startsWith('kb:')) {
     const lastUser = msgs.findLastIndex((m) => m.role === 'user');
     const question = lastUser >= 0 ? textOf(msgs[lastUser] as Message).trim() : '';
-    if (!question) throw new AppError('bad_request', 'messages must end with a user question', 400);
+    if (!question) throw new AppError('bad_request', 'messages must end with a user question');
     const prepared = await prepareAnswer(deps, who, {
       kbId: req.model.slice(3),
       question,
@@ -64,7 +64,7 @@ async function answerFor(deps: Deps, who: Principal, req: z.infer<typeof body>):
   }
   const chat = deps.chat;
   if (!chat || !(await chat.listModels()).includes(req.model)) {
-    throw new AppError('not_found', `The model '${req.model}' does not exist`, 404);
+    throw new AppError('not_found', `The model '${req.model}' does not exist`);
   }
   const prompt: ChatMessage[] = msgs.map((m) => ({
     role: m.role === 'developer' ? 'system' : (m.role as ChatMessage['role']),

@@ -65,7 +65,7 @@ export function sharedNoteRoutes(deps: Deps) {
     try {
       return c.html(`<!doctype html>${SharedNotePage({ note: getSharedNote(deps.db, c.req.param('token')) })}`);
     } catch (err) {
-      if (err instanceof AppError && err.status === 404) return c.html(`<!doctype html>${NotFoundPage()}`, 404);
+      if (err instanceof AppError && err.code === 'not_found') return c.html(`<!doctype html>${NotFoundPage()}`, 404);
       throw err;
     }
   });

@@ -4,7 +4,7 @@ import type { Deps } from '../../../core/deps.ts';
 import type { AdminEnv } from '../../env.ts';
 import { fmt } from '../../i18n/index.ts';
 import { AdminHeader } from '../../views/admin-nav.tsx';
-import { page } from '../../views/render.tsx';
+import { page, redirectTo } from '../../views/render.tsx';
 
 const size = (bytes: number) =>
   bytes > 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} kB`;
@@ -66,11 +66,6 @@ export function adminBackupPages(deps: Deps) {
     .post('/', async (c) => {
       const backup = await createBackup(deps.config);
       c.get('logger').info({ file: backup.name }, 'backup created from the console');
-      const url = `/admin/backups?created=${encodeURIComponent(backup.name)}`;
-      if (c.req.header('hx-request') === 'true') {
-        c.header('HX-Redirect', url);
-        return c.body(null, 204);
-      }
-      return c.redirect(url, 303);
+      return redirectTo(c, `/admin/backups?created=${encodeURIComponent(backup.name)}`);
     });
 }

@@ -1,24 +1,11 @@
 import { Hono } from 'hono';
-import type { Deps, ReadinessCheck } from '../../../core/deps.ts';
+import type { Deps } from '../../../core/deps.ts';
 import { listEvents } from '../../../core/events.ts';
+import { probe } from '../../../http/health.ts';
 import type { AdminEnv } from '../../env.ts';
 import { AdminHeader } from '../../views/admin-nav.tsx';
 import { formatTime } from '../../views/kb-nav.tsx';
 import { page } from '../../views/render.tsx';
-
-const TIMEOUT_MS = 3000;
-
-async function probe(check: ReadinessCheck) {
-  const started = performance.now();
-  const timeout = new Promise<{ ok: false; detail: string }>((resolve) =>
-    setTimeout(() => resolve({ ok: false, detail: 'timed out' }), TIMEOUT_MS).unref(),
-  );
-  const result = await Promise.race([check.check(), timeout]).catch((err: unknown) => ({
-    ok: false,
-    detail: err instanceof Error ? err.message : String(err),
-  }));
-  return { ...check, ...result, ms: Math.round(performance.now() - started) };
-}
 
 /** Dependency health (every readiness check, live) and the recent warnings and errors of all services. */
 export function adminHealthPages(deps: Deps) {

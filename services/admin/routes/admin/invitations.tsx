@@ -11,17 +11,24 @@ import {
 import type { Deps } from '../../../core/deps.ts';
 import { invitationLink, publicBase } from '../../../http/public-url.ts';
 import type { AdminContext, AdminEnv } from '../../env.ts';
+import { type FieldErrors, readForm } from '../../forms.ts';
 import type { MessageKey } from '../../i18n/index.ts';
 import { AdminHeader } from '../../views/admin-nav.tsx';
-import { ActionButton, Field, type FieldErrors, fieldErrors } from '../../views/form.tsx';
+import { ActionButton, Field } from '../../views/form.tsx';
 import { formatTime } from '../../views/kb-nav.tsx';
 import { page, redirectTo } from '../../views/render.tsx';
-import { strings } from '../auth.tsx';
 
 const inviteSchema = z.object({
-  email: z.union([z.literal(''), z.email('vEmail').max(254, 'vTooLong')]),
-  role: z.enum(['user', 'admin']),
-  expiresInDays: z.coerce.number<string>().int('vRequired').min(1, 'vRequired').max(MAX_INVITATION_DAYS, 'vTooLong'),
+  email: z
+    .string()
+    .default('')
+    .transform((v) => v.trim())
+    .pipe(z.union([z.literal(''), z.email('vEmail').max(254, 'vTooLong')])),
+  role: z.enum(['user', 'admin']).default('user'),
+  expiresInDays: z
+    .string()
+    .default('')
+    .pipe(z.coerce.number<string>().int('vRequired').min(1, 'vRequired').max(MAX_INVITATION_DAYS, 'vTooLong')),
 });
 
 const stateKeys: Record<Invitation['state'], MessageKey> = {
@@ -158,15 +165,9 @@ export function adminInvitationPages(deps: Deps) {
   return new Hono<AdminEnv>()
     .get('/', (c) => render(c))
     .post('/', async (c) => {
-      const values = strings(await c.req.parseBody());
-      const parsed = inviteSchema.safeParse({
-        role: 'user',
-        expiresInDays: '',
-        ...values,
-        email: values.email?.trim() ?? '',
-      });
-      if (!parsed.success) return render(c, { values, errors: fieldErrors(parsed.error) }, 400);
-      const { email, ...rest } = parsed.data;
+      const form = await readForm(c, inviteSchema);
+      if (!form.ok) return render(c, { values: form.values, errors: form.errors }, 400);
+      const { email, ...rest } = form.data;
       const { token } = createInvitation(
         deps.db,
         c.get('user').id,

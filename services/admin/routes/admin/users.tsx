@@ -1,15 +1,25 @@
 import { Hono } from 'hono';
+import { z } from 'zod';
 import { createResetLink, RESET_LINK_HOURS } from '../../../core/auth/password-resets.ts';
 import { findUser, listUsers, updateUser } from '../../../core/auth/users.ts';
 import type { Deps } from '../../../core/deps.ts';
 import { AppError } from '../../../core/errors.ts';
 import { publicBase, resetLink } from '../../../http/public-url.ts';
 import type { AdminContext, AdminEnv } from '../../env.ts';
+import { readFields } from '../../forms.ts';
 import { fmt } from '../../i18n/index.ts';
 import { AdminHeader } from '../../views/admin-nav.tsx';
 import { ActionButton } from '../../views/form.tsx';
 import { formatTime } from '../../views/kb-nav.tsx';
-import { page } from '../../views/render.tsx';
+import { fragmentOrPage, page } from '../../views/render.tsx';
+
+const changeSchema = z.object({
+  role: z.enum(['user', 'admin']).optional(),
+  disabled: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
+});
 
 function UsersTable({ c, deps, reset }: { c: AdminContext; deps: Deps; reset?: { email: string; url: string } }) {
   const t = c.get('t');
@@ -97,20 +107,16 @@ export function adminUserPages(deps: Deps) {
       const id = c.req.param('id');
       const { token } = createResetLink(deps.db, c.get('user').id, id);
       const reset = { email: findUser(deps.db, id)?.email ?? id, url: resetLink(publicBase(c, deps.config), token) };
-      if (c.req.header('hx-request') === 'true') return c.html(<UsersTable c={c} deps={deps} reset={reset} />, 201);
-      return usersPage(c, reset, 201);
+      return fragmentOrPage(c, <UsersTable c={c} deps={deps} reset={reset} />, () => usersPage(c, reset, 201), 201);
     })
     .post('/:id', async (c) => {
       const id = c.req.param('id');
-      if (id === c.get('user').id) throw new AppError('forbidden', 'You cannot change your own account here', 403);
-      const body = await c.req.parseBody();
-      const patch: { role?: 'user' | 'admin'; disabled?: boolean } = {};
-      if (body.role === 'user' || body.role === 'admin') patch.role = body.role;
-      if (body.disabled === 'true' || body.disabled === 'false') patch.disabled = body.disabled === 'true';
-      if (Object.keys(patch).length === 0) throw new AppError('bad_request', 'Nothing to change', 400);
+      if (id === c.get('user').id) throw new AppError('forbidden', 'You cannot change your own account here');
+      const { role, disabled } = await readFields(c, changeSchema);
+      const patch = { ...(role && { role }), ...(disabled !== undefined && { disabled }) };
+      if (Object.keys(patch).length === 0) throw new AppError('bad_request', 'Nothing to change');
       updateUser(deps.db, c.get('user').id, id, patch);
       c.get('logger').info({ userId: id, ...patch }, 'account changed by admin');
-      if (c.req.header('hx-request') === 'true') return c.html(<UsersTable c={c} deps={deps} />);
-      return c.redirect('/admin/users', 303);
+      return fragmentOrPage(c, <UsersTable c={c} deps={deps} />, () => c.redirect('/admin/users', 303));
     });
 }

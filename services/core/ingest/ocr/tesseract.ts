@@ -56,7 +56,6 @@ export async function assertOcrLanguage(languages: string): Promise<void> {
     throw new AppError(
       'validation_failed',
       `ocrLanguage: ${missing.join(', ')} is not installed; available: ${available.join(', ')}`,
-      400,
     );
   }
 }

@@ -91,7 +91,7 @@ export function looksBinary(bytes: Uint8Array): boolean {
 
 const looksHtml = (bytes: Uint8Array) => /^\s*(<!doctype html|<html[\s>])/i.test(ascii(bytes, 0, 1024));
 
-const refuse = (message: string) => new AppError('unsupported_type', message, 415);
+const refuse = (message: string) => new AppError('unsupported_type', message);
 
 /** What the bytes are, whatever the name says. */
 function contentKind(bytes: Uint8Array): BinaryKind | 'html' | 'text' | 'binary' | 'legacy-office' {

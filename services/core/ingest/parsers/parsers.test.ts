@@ -28,7 +28,7 @@ describe('file kind detection', () => {
       ['noext', makeZip({ 'a.txt': 'just a zip' })],
     ];
     for (const [name, bytes] of cases) {
-      expect(() => detectFileKind(name, bytes), name).toThrow(expect.objectContaining({ status: 415 }));
+      expect(() => detectFileKind(name, bytes), name).toThrow(expect.objectContaining({ code: 'unsupported_type' }));
     }
   });
 });

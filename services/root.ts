@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
-import type { Deps } from '../core/deps.ts';
-import { createApp as createGateway } from '../gateway/app.ts';
-import { createApp as createConsole } from './app.tsx';
+import { createApp as createConsole } from './admin/app.tsx';
+import type { Deps } from './core/deps.ts';
+import { createApp as createGateway } from './gateway/app.ts';
 
 /** Paths the gateway answers in the all-in-one process; everything else is the console. */
 export const GATEWAY_PREFIXES = ['/api', '/v1', '/shared', '/healthz', '/readyz', '/metrics'];
