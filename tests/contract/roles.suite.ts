@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fileForm } from '../ingest/helpers.ts';
+import { fileForm, waitForDocument } from '../ingest/helpers.ts';
 import { adminRoutes, allows, ownedRoutes, type RouteCall } from './routes.ts';
 import { type Role, type Team, type TeamMaker, teamMaker } from './team.ts';
 import { expectErrorShape, type World } from './world.ts';
@@ -165,6 +165,33 @@ export function rolesSuite(get: () => World): void {
         body: { email: 'nobody@contract.example', role: 'owner' },
       });
       expect(bad.status).toBe(400);
+    });
+
+    it("keeps an editor's upload in the KB's one partition, found by every member and by no other KB", async () => {
+      const { api, deps } = world;
+      const t = await maker.seed();
+      const up = await api.call('POST', `/api/kbs/${t.kb.kbId}/documents`, {
+        token: t.tokens.editor,
+        body: fileForm('wombat.md', '# Wombats\n\nThe wombat burrow census happens every autumn.\n'),
+      });
+      expect(up.status).toBe(202);
+      expect((await waitForDocument(api, t.tokens.editor, up.json.document.id)).status).toBe('completed');
+      const editorId = maker.people.editor.userId;
+      expect(await deps.vectors.count({ userId: editorId })).toBe(0);
+      expect(await deps.vectors.count({ userId: world.alice.userId, kbId: t.kb.kbId })).toBeGreaterThan(0);
+      for (const role of ['viewer', 'owner'] as const) {
+        const res = await api.call('POST', '/api/search', {
+          token: t.tokens[role],
+          body: { kbId: t.kb.kbId, query: 'wombat burrow census', mode: 'flat', hybrid: true },
+        });
+        expect(res.json.hits[0]?.document.fileName, role).toBe('wombat.md');
+      }
+      const other = await api.call('POST', '/api/search', {
+        token: world.alice.token,
+        body: { kbId: world.alice.kbId, query: 'wombat burrow census', mode: 'flat', hybrid: true },
+      });
+      expect(other.status).toBe(200);
+      expect(JSON.stringify(other.json.hits)).not.toMatch(/wombat/i);
     });
 
     it('lets a member leave on their own', async () => {

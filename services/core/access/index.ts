@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { type Db, tables } from '../db/index.ts';
 import type { KbRole } from '../db/schema.ts';
 import { forbidden, notFound } from '../errors.ts';
@@ -26,6 +26,7 @@ export interface Principal {
 /** What a caller wants to do with a KB: read (search, chat, view), write (documents, notes), manage (rename, delete, members). */
 export type KbAction = 'read' | 'write' | 'manage';
 
+const prepared = new WeakMap<Db, ReturnType<typeof buildMembershipQuery>>();
 const RANK: Record<KbRole, number> = { viewer: 1, editor: 2, owner: 3 };
 const NEEDED: Record<KbAction, KbRole> = { read: 'viewer', write: 'editor', manage: 'owner' };
 
@@ -34,6 +35,24 @@ export type KbWithRole = KnowledgeBase & { role: KbRole };
 
 /** True when an API key limits the caller at all. */
 export const isRestrictedKey = (who: Principal) => Boolean(who.key && (who.key.readOnly || who.key.kbIds));
+
+const buildMembershipQuery = (db: Db) =>
+  db.orm
+    .select({ kb: knowledgeBases, role: kbMembers.role })
+    .from(knowledgeBases)
+    .innerJoin(kbMembers, and(eq(kbMembers.kbId, knowledgeBases.id), eq(kbMembers.userId, sql.placeholder('userId'))))
+    .where(eq(knowledgeBases.id, sql.placeholder('kbId')))
+    .prepare();
+
+/** The KB with the user's membership. It runs on every request: built once per database, not per call. */
+function membershipQuery(db: Db) {
+  let query = prepared.get(db);
+  if (!query) {
+    query = buildMembershipQuery(db);
+    prepared.set(db, query);
+  }
+  return query;
+}
 
 /** The role a principal acts with: the membership's, capped to viewer by a read-only key. */
 function effectiveRole(who: Principal, kbId: string, role: KbRole): KbRole | undefined {
@@ -48,12 +67,7 @@ function effectiveRole(who: Principal, kbId: string, role: KbRole): KbRole | und
  * chunks, search, chat, notes and members goes through here, on every request.
  */
 export function kbAccess(db: Db, who: Principal, kbId: string, action: KbAction, what = 'Knowledge base'): KbWithRole {
-  const row = db.orm
-    .select({ kb: knowledgeBases, role: kbMembers.role })
-    .from(knowledgeBases)
-    .innerJoin(kbMembers, and(eq(kbMembers.kbId, knowledgeBases.id), eq(kbMembers.userId, who.userId)))
-    .where(eq(knowledgeBases.id, kbId))
-    .get();
+  const row = membershipQuery(db).get({ kbId, userId: who.userId });
   const role = row && effectiveRole(who, kbId, row.role);
   if (!row || !role) throw notFound(what);
   if (RANK[role] < RANK[NEEDED[action]]) {

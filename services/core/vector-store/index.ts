@@ -1,6 +1,9 @@
 import type { ChunkLayer } from '../db/schema.ts';
 
-/** A vector plus the ids needed to filter it. `id` is the chunk id. */
+/**
+ * A vector plus the ids needed to filter it. `id` is the chunk id; `userId` is the partition
+ * of the chunk's KB (the KB's creator, `knowledge_bases.user_id`), whichever member uploaded it.
+ */
 export interface VectorPoint {
   id: string;
   vector: Float32Array;
@@ -11,7 +14,7 @@ export interface VectorPoint {
   layer: ChunkLayer;
 }
 
-/** Every search is scoped to one user and KB and one layer; the rest narrows it further. */
+/** Every search is scoped to one KB (under its partition) and one layer; the rest narrows it further. */
 export interface VectorFilter {
   userId: string;
   kbId: string;
