@@ -3,12 +3,15 @@ import { z } from 'zod';
 import { type KbWithRole, kbAccess } from '../../core/access/index.ts';
 import type { Deps } from '../../core/deps.ts';
 import { listDocuments } from '../../core/documents/index.ts';
+import { AppError } from '../../core/errors.ts';
+import { assertOcrLanguage, installedOcrLanguages, OCR_LANGUAGE_PATTERN } from '../../core/ingest/ocr/tesseract.ts';
 import { deleteKb } from '../../core/kbs/delete.ts';
 import { createKb, listKbs, updateKb } from '../../core/kbs/index.ts';
 import type { AdminContext, AdminEnv } from '../env.ts';
 import { fmt } from '../i18n/index.ts';
 import { ActionButton, Field, type FieldErrors, fieldErrors, SwapForm } from '../views/form.tsx';
 import { formatTime, KbHeader, RoleBadge } from '../views/kb-nav.tsx';
+import { OcrLanguageForm } from '../views/ocr-language.tsx';
 import { page, redirectTo } from '../views/render.tsx';
 
 const kbSchema = z.object({
@@ -104,8 +107,15 @@ export function kbPages(deps: Deps) {
     );
   };
 
-  const editPage = (c: AdminContext, kb: KbWithRole, values: Values, errors: FieldErrors, status: 200 | 400 = 200) => {
+  const editPage = async (
+    c: AdminContext,
+    kb: KbWithRole,
+    values: Values,
+    errors: FieldErrors,
+    status: 200 | 400 = 200,
+  ) => {
     const t = c.get('t');
+    const installed = await installedOcrLanguages();
     return page(
       c,
       `${t.kbEditTitle} · ${kb.title}`,
@@ -121,6 +131,7 @@ export function kbPages(deps: Deps) {
             errors={errors}
             submit={t.kbSaveButton}
           />
+          <OcrLanguageForm t={t} kb={kb} installed={installed} />
           <ActionButton
             action={`/kbs/${kb.id}/delete`}
             label={t.kbDeleteButton}
@@ -185,6 +196,14 @@ export function kbPages(deps: Deps) {
       }
       updateKb(deps.db, c.get('principal'), kb.id, parsed.data);
       return redirectTo(c, `/kbs/${kb.id}`);
+    })
+    .post('/:kbId/ocr', async (c) => {
+      const kb = kbAccess(deps.db, c.get('principal'), c.req.param('kbId'), 'manage');
+      const language = String((await c.req.parseBody()).ocrLanguage ?? '');
+      if (!OCR_LANGUAGE_PATTERN.test(language)) throw new AppError('validation_failed', 'Invalid OCR language', 400);
+      await assertOcrLanguage(language);
+      updateKb(deps.db, c.get('principal'), kb.id, { ocrLanguage: language });
+      return redirectTo(c, `/kbs/${kb.id}/edit`);
     })
     .post('/:kbId/delete', async (c) => {
       await deleteKb(deps, c.get('principal'), c.req.param('kbId'));
