@@ -284,7 +284,7 @@ describe.skipIf(!hasChromium)('console in a real browser', () => {
   it('adds a web page from its URL and sets the OCR language, in English and in Chinese', async () => {
     await page.goto(`${app.baseUrl}/kbs`);
     await page.getByRole('link', { name: 'Product handbook' }).click();
-    const { port } = intranet?.address() as AddressInfo;
+    const port = (intranet?.address() as AddressInfo | undefined)?.port;
     const before = await page.locator('#doc-list tr[data-status]').count();
     const done = await page.locator('#doc-list tr[data-status="completed"]').count();
     await page.getByLabel('Web page address').fill(`http://127.0.0.1:${port}/it/laptops`);
