@@ -7,11 +7,11 @@ import { parsePdf } from './pdf.ts';
 import { parsePptx } from './pptx.ts';
 import { parseCsv, parseXlsx } from './spreadsheet.ts';
 import { decodeText, parseText } from './text.ts';
-import { type FileKind, mimeTypes as mimeTypesByKind, type ParsedDocument, type ParseOptions } from './types.ts';
+import type { FileKind, ParsedDocument, ParseOptions } from './types.ts';
 
 export { detectFileKind } from './detect.ts';
 export type { Block, FileKind, ParsedDocument, ParseOptions } from './types.ts';
-export { fileKinds, imageKinds, mimeTypes } from './types.ts';
+export { fileKinds, kindOfMime, mimeTypes } from './types.ts';
 
 /** Parses a file of a known kind into blocks; throws IngestError with a readable reason. */
 export async function parseFile(kind: FileKind, bytes: Uint8Array, opts: ParseOptions = {}): Promise<ParsedDocument> {
@@ -42,10 +42,4 @@ export async function parseFile(kind: FileKind, bytes: Uint8Array, opts: ParseOp
     case 'tiff':
       return parseImage(bytes, opts);
   }
-}
-
-/** The kind of a stored document from its MIME type. */
-export function kindOfMime(mime: string): FileKind | undefined {
-  for (const [kind, type] of Object.entries(mimeTypesByKind)) if (type === mime) return kind as FileKind;
-  return undefined;
 }
