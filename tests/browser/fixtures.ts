@@ -21,3 +21,12 @@ export const GUIDE_ZH =
 
 export const FAQ =
   '# FAQ\n\n## Holidays\n\nEvery employee has twenty-five days of paid holiday a year, booked in the HR tool.\n';
+
+/** A page of an intranet site, for "Add from URL": navigation and footer around an article. */
+export const INTRANET_PAGE = `<!DOCTYPE html><html><head><title>Laptop rules - IT</title></head><body>
+<nav><a href="/">Home</a> <a href="/it">IT</a></nav>
+<main><article><h1>Laptop rules</h1>
+<p>Every employee receives a laptop on the first day. Passwords must be at least twelve characters long and are changed every ninety days.</p>
+<p>Report a lost laptop to the IT help desk at extension 8100 within two hours, and the security team will lock it remotely the same day.</p>
+<p>Laptops go home at night; they are never left in the office over a weekend or a public holiday.</p>
+</article></main><footer>IT department</footer></body></html>`;

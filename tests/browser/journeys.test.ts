@@ -1,6 +1,9 @@
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FAQ, GUIDE_ZH, HANDBOOK } from './fixtures.ts';
+import { FAQ, GUIDE_ZH, HANDBOOK, INTRANET_PAGE } from './fixtures.ts';
 import { hasChromium, launchChromium, type RunningApp, SCREENSHOT_DIR, shoot, startAllInOne } from './harness.ts';
 
 if (!hasChromium) console.warn('[browser] /usr/bin/chromium is missing: the browser journeys are SKIPPED');
@@ -12,9 +15,15 @@ describe.skipIf(!hasChromium)('console in a real browser', () => {
   let page: Page;
   const problems: string[] = [];
   const foreignRequests: string[] = [];
+  let intranet: Server | undefined;
 
   beforeAll(async () => {
-    [app, browser] = await Promise.all([startAllInOne(), launchChromium()]);
+    // The journey imports a page from a local site, so intranet addresses are allowed.
+    intranet = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(INTRANET_PAGE);
+    }).listen(0, '127.0.0.1');
+    await once(intranet, 'listening');
+    [app, browser] = await Promise.all([startAllInOne({ URL_IMPORT_ALLOW_PRIVATE: 'true' }), launchChromium()]);
     context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
     context.setDefaultTimeout(5000);
     page = await context.newPage();
@@ -30,6 +39,7 @@ describe.skipIf(!hasChromium)('console in a real browser', () => {
   }, 40_000);
 
   afterAll(async () => {
+    intranet?.close();
     await browser?.close();
     await app?.stop();
   });
@@ -277,6 +287,46 @@ describe.skipIf(!hasChromium)('console in a real browser', () => {
     await page.getByRole('button', { name: '语言' }).click();
     await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('en');
     await expect.poll(() => page.getByRole('button', { name: 'Send' }).count()).toBe(1);
+  });
+
+  it('adds a web page from its URL and sets the OCR language, in English and in Chinese', async () => {
+    await page.goto(`${app.baseUrl}/kbs`);
+    await page.getByRole('link', { name: 'Product handbook' }).click();
+    const port = (intranet?.address() as AddressInfo | undefined)?.port;
+    const before = await page.locator('#doc-list tr[data-status]').count();
+    const done = await page.locator('#doc-list tr[data-status="completed"]').count();
+    await page.getByLabel('Web page address').fill(`http://127.0.0.1:${port}/it/laptops`);
+    await page.getByRole('button', { name: 'Add page' }).click();
+    await expect
+      .poll(() => page.locator('#doc-list tr[data-status="completed"]').count(), { timeout: 20_000, interval: 250 })
+      .toBe(done + 1);
+    await page.getByRole('link', { name: `127.0.0.1_it_laptops` }).click();
+    await expect.poll(() => page.locator('.sections .chunk').first().textContent()).toContain('twelve characters');
+    expect(await page.getByRole('link', { name: `http://127.0.0.1:${port}/it/laptops` }).count()).toBe(1);
+    await shoot(page, 'document-from-url');
+
+    await page.getByRole('button', { name: /^Language/ }).click();
+    await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('zh-CN');
+    await page.getByRole('link', { name: '文档' }).click();
+    await page.getByLabel('网页地址').fill('http://169.254.169.254/latest/meta-data/');
+    await page.getByRole('button', { name: '添加网页' }).click();
+    await expect.poll(() => page.locator('#f-url-error').textContent()).toContain('无法导入该地址');
+    expect(await page.locator('#doc-list tr[data-status]').count()).toBe(before + 1);
+    await shoot(page, 'kb-url-refused-zh');
+    await page.getByRole('link', { name: '设置' }).click();
+    expect(await page.getByLabel('文字语言').inputValue()).toBe('chi_sim+eng');
+    await page.getByLabel('文字语言').selectOption({ label: '英语' });
+    await page.getByRole('button', { name: '保存语言' }).click();
+    await expect.poll(() => page.getByLabel('文字语言').inputValue()).toBe('eng');
+    await shoot(page, 'kb-settings-zh');
+    await page.getByLabel('文字语言').selectOption({ label: '简体中文 + 英语' });
+    await page.getByRole('button', { name: '保存语言' }).click();
+    await expect.poll(() => page.getByLabel('文字语言').inputValue()).toBe('chi_sim+eng');
+    await page.getByRole('button', { name: /^语言/ }).click();
+    await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('en');
+    expect(await page.getByLabel('Language of the text').locator('option:checked').textContent()).toBe(
+      'Chinese (simplified) + English',
+    );
   });
 
   it('logs out and back in with the keyboard alone', async () => {

@@ -207,6 +207,8 @@ export function consoleRoutes(owner: Owned): ConsoleCall[] {
     { method: 'POST', path: `/kbs/${kbId}/notes`, fields: { title: '', content: '' }, needs: 'write' },
     { method: 'POST', path: `/kbs/${kbId}/chat`, needs: 'read' },
     { method: 'POST', path: `/kbs/${kbId}/documents`, needs: 'write' },
+    { method: 'POST', path: `/kbs/${kbId}/documents/url`, fields: { url: 'http://127.0.0.1:9/probe' }, needs: 'write' },
+    { method: 'POST', path: `/kbs/${kbId}/ocr`, fields: { ocrLanguage: 'eng' }, needs: 'manage' },
     {
       method: 'POST',
       path: `/kbs/${kbId}/members`,

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { z } from 'zod';
 import { type KbWithRole, kbAccess } from '../../core/access/index.ts';
 import type { Deps } from '../../core/deps.ts';
 import { createDocument } from '../../core/documents/create.ts';
@@ -12,17 +13,20 @@ import {
   toPublicDocument,
 } from '../../core/documents/index.ts';
 import { reprocessDocument } from '../../core/documents/reprocess.ts';
+import { createUrlDocument } from '../../core/documents/url.ts';
 import { AppError } from '../../core/errors.ts';
 import { getKb } from '../../core/kbs/index.ts';
 import { statusOf } from '../../http/errors.ts';
 import type { AdminContext, AdminEnv } from '../env.ts';
-import { DocList, DocProgress, isPending, Sections, UploadForm } from '../views/documents.tsx';
+import { readForm } from '../forms.ts';
+import { DocList, DocProgress, isPending, Sections, UploadForm, UrlForm } from '../views/documents.tsx';
 import { errorMessage } from '../views/error.tsx';
 import { ActionButton } from '../views/form.tsx';
 import { KbHeader, mayWrite } from '../views/kb-nav.tsx';
 import { fragment, fragmentOrPage, page, redirectTo } from '../views/render.tsx';
 
 const MAX_FILES = 4;
+const urlSchema = z.object({ url: z.string().trim().min(1).max(2048) });
 
 /** The status card of a document page; it polls itself while the document is being processed. */
 function StatusCard({ c, doc, writable }: { c: AdminContext; doc: PublicDocument; writable: boolean }) {
@@ -54,13 +58,20 @@ function StatusCard({ c, doc, writable }: { c: AdminContext; doc: PublicDocument
   );
 }
 
+/** Errors (and the address typed) to show in the upload and "Add from URL" forms. */
+interface FormState {
+  upload?: string;
+  url?: string;
+  urlValue?: string;
+}
+
 /**
- * A KB's documents: upload (drop zone and file input), a live list, one document's three
+ * A KB's documents: upload (drop zone and file input) or add from URL, a live list, one document's three
  * layers. Viewers see the list and the documents; the upload form and the buttons that change
  * documents are for editors and the owner.
  */
 export function documentPages(deps: Deps) {
-  const panel = (c: AdminContext, kb: KbWithRole, error?: string) => {
+  const panel = (c: AdminContext, kb: KbWithRole, state: FormState = {}) => {
     const t = c.get('t');
     const writable = mayWrite(kb);
     return (
@@ -70,7 +81,10 @@ export function documentPages(deps: Deps) {
           <DocList t={t} kbId={kb.id} docs={listDocuments(deps.db, c.get('principal'), kb.id)} writable={writable} />
         </section>
         {writable ? (
-          <UploadForm t={t} kbId={kb.id} maxMb={deps.config.MAX_UPLOAD_MB} error={error} />
+          <div class="stack">
+            <UploadForm t={t} kbId={kb.id} maxMb={deps.config.MAX_UPLOAD_MB} error={state.upload} />
+            <UrlForm t={t} kbId={kb.id} error={state.url} value={state.urlValue} />
+          </div>
         ) : (
           <p class="card muted" id="viewer-notice">
             {t.viewerNotice}
@@ -80,18 +94,22 @@ export function documentPages(deps: Deps) {
     );
   };
 
-  const kbPage = (c: AdminContext, kbId: string, error?: string, status: 200 | 400 | 413 | 415 = 200) => {
+  const kbPage = (c: AdminContext, kbId: string, state: FormState = {}, status: 200 | 400 | 413 | 415 = 200) => {
     const kb = getKb(deps.db, c.get('principal'), kbId);
     return page(
       c,
       kb.title,
       <>
         <KbHeader t={c.get('t')} kb={kb} tab="documents" />
-        {panel(c, kb, error)}
+        {panel(c, kb, state)}
       </>,
       status,
     );
   };
+
+  /** The documents panel alone for htmx, else the whole page. */
+  const answer = (c: AdminContext, kb: KbWithRole, state: FormState, status: 200 | 400 | 413 | 415) =>
+    fragmentOrPage(c, panel(c, kb, state), () => kbPage(c, kb.id, state, status), status);
 
   return new Hono<AdminEnv>()
     .get('/kbs/:kbId', (c) => kbPage(c, c.req.param('kbId')))
@@ -107,7 +125,7 @@ export function documentPages(deps: Deps) {
       const body = await c.req.parseBody({ all: true });
       const files = [body.file].flat().filter((f): f is File => f instanceof File && f.name !== '');
       const show = (error: string | undefined, status: 200 | 400 | 413 | 415) =>
-        fragmentOrPage(c, panel(c, kb, error), () => kbPage(c, kbId, error, status), status);
+        answer(c, kb, { upload: error }, status);
       if (files.length === 0) return show('uploadNoFile', 400);
       for (const file of files.slice(0, MAX_FILES)) {
         if (file.size === 0) return show(`${file.name}: ${c.get('t').uploadEmpty}`, 400);
@@ -125,6 +143,20 @@ export function documentPages(deps: Deps) {
       }
       return fragmentOrPage(c, panel(c, kb), () => c.redirect(`/kbs/${kbId}`, 303));
     })
+    .post('/kbs/:kbId/documents/url', async (c) => {
+      const who = c.get('principal');
+      const kb = kbAccess(deps.db, who, c.req.param('kbId'), 'write');
+      const form = await readForm(c, urlSchema);
+      if (!form.ok) return answer(c, kb, { url: 'urlNone', urlValue: form.values.url }, 400);
+      const { url } = form.data;
+      try {
+        await createUrlDocument(deps, who, kb.id, url);
+      } catch (err) {
+        if (!(err instanceof AppError) || statusOf(err) !== 400) throw err;
+        return answer(c, kb, { url: errorMessage(c.get('t'), err), urlValue: url }, 400);
+      }
+      return fragmentOrPage(c, panel(c, kb), () => c.redirect(`/kbs/${kb.id}`, 303));
+    })
     .get('/documents/:id', (c) => {
       const t = c.get('t');
       const who = c.get('principal');
@@ -138,6 +170,14 @@ export function documentPages(deps: Deps) {
           <KbHeader t={t} kb={kb} tab="documents" />
           <div class="doc-head stack">
             <h2 class="wrap">{doc.fileName}</h2>
+            {doc.sourceUrl && (
+              <p class="meta wrap">
+                {t.docSource}:{' '}
+                <a href={doc.sourceUrl} rel="noopener noreferrer nofollow" target="_blank">
+                  {doc.sourceUrl}
+                </a>
+              </p>
+            )}
             <StatusCard c={c} doc={doc} writable={mayWrite(kb)} />
           </div>
           <section class="card summary-card" aria-labelledby="summary-title">

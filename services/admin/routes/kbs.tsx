@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { type KbWithRole, kbAccess } from '../../core/access/index.ts';
 import type { Deps } from '../../core/deps.ts';
 import { listDocuments } from '../../core/documents/index.ts';
+import { AppError } from '../../core/errors.ts';
+import { assertOcrLanguage, installedOcrLanguages, OCR_LANGUAGE_PATTERN } from '../../core/ingest/ocr/tesseract.ts';
 import { deleteKb } from '../../core/kbs/delete.ts';
 import { createKb, listKbs, updateKb } from '../../core/kbs/index.ts';
 import type { AdminContext, AdminEnv } from '../env.ts';
@@ -10,6 +12,7 @@ import { type FieldErrors, readForm } from '../forms.ts';
 import { fmt } from '../i18n/index.ts';
 import { ActionButton, Field, SwapForm } from '../views/form.tsx';
 import { formatTime, KbHeader, RoleBadge } from '../views/kb-nav.tsx';
+import { OcrLanguageForm } from '../views/ocr-language.tsx';
 import { fragmentOrPage, page, redirectTo } from '../views/render.tsx';
 
 const kbSchema = z.object({
@@ -100,8 +103,15 @@ export function kbPages(deps: Deps) {
     );
   };
 
-  const editPage = (c: AdminContext, kb: KbWithRole, values: Values, errors: FieldErrors, status: 200 | 400 = 200) => {
+  const editPage = async (
+    c: AdminContext,
+    kb: KbWithRole,
+    values: Values,
+    errors: FieldErrors,
+    status: 200 | 400 = 200,
+  ) => {
     const t = c.get('t');
+    const installed = await installedOcrLanguages();
     return page(
       c,
       `${t.kbEditTitle} · ${kb.title}`,
@@ -117,6 +127,7 @@ export function kbPages(deps: Deps) {
             errors={errors}
             submit={t.kbSaveButton}
           />
+          <OcrLanguageForm t={t} kb={kb} installed={installed} />
           <ActionButton
             action={`/kbs/${kb.id}/delete`}
             label={t.kbDeleteButton}
@@ -177,6 +188,15 @@ export function kbPages(deps: Deps) {
       }
       updateKb(deps.db, c.get('principal'), kb.id, form.data);
       return redirectTo(c, `/kbs/${kb.id}`);
+    })
+    .post('/:kbId/ocr', async (c) => {
+      const kb = kbAccess(deps.db, c.get('principal'), c.req.param('kbId'), 'manage');
+      const form = await readForm(c, z.object({ ocrLanguage: z.string().regex(OCR_LANGUAGE_PATTERN) }));
+      if (!form.ok) throw new AppError('validation_failed', 'Invalid OCR language');
+      const language = form.data.ocrLanguage;
+      await assertOcrLanguage(language);
+      updateKb(deps.db, c.get('principal'), kb.id, { ocrLanguage: language });
+      return redirectTo(c, `/kbs/${kb.id}/edit`);
     })
     .post('/:kbId/delete', async (c) => {
       await deleteKb(deps, c.get('principal'), c.req.param('kbId'));

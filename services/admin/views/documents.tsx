@@ -17,6 +17,7 @@ export const fileSize = (bytes: number) =>
 
 const stages: Record<string, MessageKey> = {
   parsing: 'stageParsing',
+  ocr: 'stageOcr',
   summarizing: 'stageSummarizing',
   chunking: 'stageChunking',
   embedding: 'stageEmbedding',
@@ -148,7 +149,7 @@ export function UploadForm({ t, kbId, maxMb, error }: { t: Dict; kbId: string; m
           type="file"
           name="file"
           multiple
-          accept=".txt,.md,.markdown,.html,.htm,.pdf,.docx,text/plain,text/markdown,text/html,application/pdf"
+          accept=".txt,.md,.markdown,.html,.htm,.pdf,.docx,.xlsx,.csv,.tsv,.pptx,.epub,.png,.jpg,.jpeg,.webp,.tif,.tiff,text/plain,text/markdown,text/html,text/csv,application/pdf,image/*"
           aria-describedby={error ? 'f-file-hint f-file-error' : 'f-file-hint'}
           aria-invalid={error ? 'true' : undefined}
         />
@@ -193,5 +194,46 @@ export function Sections({ t, chunks, highlight }: { t: Dict; chunks: PublicChun
         </li>
       ))}
     </ol>
+  );
+}
+
+/** "Add from URL": the address of a web page for the server to fetch and import. */
+export function UrlForm({ t, kbId, error, value }: { t: Dict; kbId: string; error?: string; value?: string }) {
+  const action = `/kbs/${kbId}/documents/url`;
+  return (
+    <form
+      id="url-form"
+      method="post"
+      action={action}
+      class="card stack"
+      hx-post={action}
+      hx-target="#documents-panel"
+      hx-swap="outerHTML"
+      hx-disabled-elt="find button"
+    >
+      <h2>{t.urlTitle}</h2>
+      <div class={error ? 'field has-error' : 'field'}>
+        <label for="f-url">{t.urlLabel}</label>
+        <input
+          id="f-url"
+          type="url"
+          name="url"
+          value={value}
+          placeholder="https://"
+          required
+          aria-describedby={error ? 'f-url-hint f-url-error' : 'f-url-hint'}
+          aria-invalid={error ? 'true' : undefined}
+        />
+        <p class="hint" id="f-url-hint">
+          {t.urlHint}
+        </p>
+        {error && (
+          <p class="error" id="f-url-error">
+            {translate(t, error)}
+          </p>
+        )}
+      </div>
+      <button type="submit">{t.urlButton}</button>
+    </form>
   );
 }

@@ -12,6 +12,7 @@ const messages: Partial<Record<ErrorCode, MessageKey>> = {
   rate_limited: 'errRateLimited',
   payload_too_large: 'errTooLarge',
   unsupported_type: 'errUnsupported',
+  url_refused: 'errUrlRefused',
   dependency_unavailable: 'errUnavailable',
   search_unavailable: 'errUnavailable',
   llm_unavailable: 'errUnavailable',

@@ -3,7 +3,8 @@ import { kbAccess, type Principal } from '../access/index.ts';
 import { tables } from '../db/index.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
-import { detectFileKind, mimeTypes } from '../ingest/parsers/index.ts';
+import { detectFileKind } from '../ingest/parsers/detect.ts';
+import { mimeTypes } from '../ingest/parsers/types.ts';
 import { type PublicDocument, toPublicDocument } from './index.ts';
 
 export interface Upload {

@@ -3,7 +3,7 @@ import { kbAccess, type Principal } from '../access/index.ts';
 import type { Config } from '../config.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
-import { mimeTypes } from '../ingest/parsers/index.ts';
+import { mimeTypes } from '../ingest/parsers/types.ts';
 import { allowedAddress, type FetchPolicy, parseImportUrl, UrlRefusedError } from '../url-import/fetch.ts';
 import { cleanFileName, insertAndEnqueue } from './create.ts';
 import type { PublicDocument } from './index.ts';

@@ -4,7 +4,8 @@ import { importPolicy } from '../documents/url.ts';
 import { AppError } from '../errors.ts';
 import { fetchPage } from '../url-import/fetch.ts';
 import { IngestError } from './errors.ts';
-import { detectFileKind, type FileKind, kindOfMime, mimeTypes } from './parsers/index.ts';
+import { detectFileKind } from './parsers/detect.ts';
+import { type FileKind, kindOfMime, mimeTypes } from './parsers/types.ts';
 import type { IngestDeps } from './pipeline.ts';
 
 type DocumentRow = typeof tables.documents.$inferSelect;

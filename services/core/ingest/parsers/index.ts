@@ -1,19 +1,15 @@
-import { parseDocx } from './docx.ts';
-import { parseEpub } from './epub.ts';
-import { htmlToDocument, mainContentToDocument } from './html.ts';
-import { parseImage } from './image.ts';
 import { parseMarkdown } from './markdown.ts';
-import { parsePdf } from './pdf.ts';
-import { parsePptx } from './pptx.ts';
-import { parseCsv, parseXlsx } from './spreadsheet.ts';
 import { decodeText, parseText } from './text.ts';
-import { type FileKind, mimeTypes as mimeTypesByKind, type ParsedDocument, type ParseOptions } from './types.ts';
+import type { FileKind, ParsedDocument, ParseOptions } from './types.ts';
 
 export { detectFileKind } from './detect.ts';
 export type { Block, FileKind, ParsedDocument, ParseOptions } from './types.ts';
-export { fileKinds, imageKinds, mimeTypes } from './types.ts';
+export { fileKinds, kindOfMime, mimeTypes } from './types.ts';
 
-/** Parses a file of a known kind into blocks; throws IngestError with a readable reason. */
+/**
+ * Parses a file of a known kind into blocks; throws IngestError with a readable reason. The
+ * parsers of the heavier formats load on first use, so the parsing process starts quickly.
+ */
 export async function parseFile(kind: FileKind, bytes: Uint8Array, opts: ParseOptions = {}): Promise<ParsedDocument> {
   switch (kind) {
     case 'text':
@@ -21,31 +17,26 @@ export async function parseFile(kind: FileKind, bytes: Uint8Array, opts: ParseOp
     case 'markdown':
       return parseMarkdown(bytes);
     case 'html': {
+      const { htmlToDocument, mainContentToDocument } = await import('./html.ts');
       const html = decodeText(bytes).text;
       return opts.mainContent ? mainContentToDocument(html) : htmlToDocument(html);
     }
     case 'pdf':
-      return parsePdf(bytes, opts);
+      return (await import('./pdf.ts')).parsePdf(bytes, opts);
     case 'docx':
-      return parseDocx(bytes);
+      return (await import('./docx.ts')).parseDocx(bytes);
     case 'xlsx':
-      return parseXlsx(bytes);
+      return (await import('./spreadsheet.ts')).parseXlsx(bytes);
     case 'csv':
-      return parseCsv(bytes);
+      return (await import('./spreadsheet.ts')).parseCsv(bytes);
     case 'pptx':
-      return parsePptx(bytes);
+      return (await import('./pptx.ts')).parsePptx(bytes);
     case 'epub':
-      return parseEpub(bytes);
+      return (await import('./epub.ts')).parseEpub(bytes);
     case 'png':
     case 'jpeg':
     case 'webp':
     case 'tiff':
-      return parseImage(bytes, opts);
+      return (await import('./image.ts')).parseImage(bytes, opts);
   }
-}
-
-/** The kind of a stored document from its MIME type. */
-export function kindOfMime(mime: string): FileKind | undefined {
-  for (const [kind, type] of Object.entries(mimeTypesByKind)) if (type === mime) return kind as FileKind;
-  return undefined;
 }

@@ -32,8 +32,10 @@ export const mimeTypes: Record<FileKind, string> = {
   tiff: 'image/tiff',
 };
 
-/** Kinds read by OCR: page images. */
-export const imageKinds: ReadonlySet<FileKind> = new Set(['png', 'jpeg', 'webp', 'tiff']);
+/** The kind of a stored document from its MIME type. */
+export function kindOfMime(mime: string): FileKind | undefined {
+  return fileKinds.find((kind) => mimeTypes[kind] === mime);
+}
 
 /** One paragraph or heading of a parsed document, in reading order. */
 export interface Block {
