@@ -48,7 +48,9 @@ describe('IsolatedParser', () => {
     const parser = make({ timeoutMs: 300, ocrPageMs: 0 });
     const err = await parser.parse('png', fixture('excerpt.png')).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(IngestError);
-    expect((err as Error).message).toMatch(/Reading 1 scanned pages took longer than 0 s/);
+    // Which deadline message depends on whether OCR had started when the deadline struck (on a
+    // loaded machine loading the OCR code alone can outlast 300 ms).
+    expect((err as Error).message).toMatch(/(Reading 1 scanned pages|Parsing) took longer than 0 s/);
     const next = await parser.parse('text', new TextEncoder().encode('still working'));
     expect(next.blocks[0]?.text).toBe('still working');
   }, 60_000);
