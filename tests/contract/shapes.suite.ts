@@ -138,7 +138,7 @@ export function shapesSuite(get: () => World): void {
         expect(res.json.hits.length, mode).toBeGreaterThan(0);
         for (const hit of res.json.hits) {
           expect(keys(hit)).toEqual(['children', 'document', 'parent']);
-          expect(keys(hit.document)).toEqual(['fileName', 'id', 'score', 'summary']);
+          expect(keys(hit.document)).toEqual(['fileName', 'id', 'metadata', 'score', 'summary']);
           expect(hit.document).toMatchObject({ id: alice.documentId, fileName: 'zanzibar-handbook.md' });
           expect(keys(hit.parent)).toEqual(['content', 'id', 'score']);
           expect(hit.parent).toMatchObject(scored);

@@ -6,7 +6,7 @@ import { citationsOf } from './retrieve.ts';
 
 const hits: SearchHit[] = [
   {
-    document: { id: 'd1', fileName: 'cats.md', summary: 'A guide to cats.', score: 0.9 },
+    document: { id: 'd1', fileName: 'cats.md', summary: 'A guide to cats.', score: 0.9, metadata: {} },
     parent: { id: 'p1', content: '## Behaviour\nCats purr and nap.', score: 0.8 },
     children: [
       { id: 'c1', content: 'Cats purr when they are content.', score: 0.7 },

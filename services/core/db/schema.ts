@@ -86,6 +86,10 @@ export const kbMembers = sqliteTable(
   ],
 );
 
+/** A metadata value: a string (dates as ISO 8601 strings), a number or a list of strings. */
+export type MetadataValue = string | number | string[];
+export type DocumentMetadata = Record<string, MetadataValue>;
+
 export const documentStatuses = ['queued', 'processing', 'completed', 'failed'] as const;
 export type DocumentStatus = (typeof documentStatuses)[number];
 
@@ -118,6 +122,8 @@ export const documents = sqliteTable(
     embeddingModel: text('embedding_model'),
     /** The text analysis its full-text rows were written with (`TEXT_INDEX_VERSION`). */
     textVersion: integer('text_version').notNull().default(1),
+    /** Key/value facts about the document (string, number, date string, list of strings), filterable in search. */
+    metadata: text('metadata', { mode: 'json' }).$type<DocumentMetadata>().notNull().default({}),
     createdAt: createdAt(),
     updatedAt: integer('updated_at').notNull().default(now),
     completedAt: integer('completed_at'),

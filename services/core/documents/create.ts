@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { kbAccess, type Principal } from '../access/index.ts';
 import { tables } from '../db/index.ts';
+import type { DocumentMetadata } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { detectFileKind } from '../ingest/parsers/detect.ts';
@@ -10,6 +11,8 @@ import { type PublicDocument, toPublicDocument } from './index.ts';
 export interface Upload {
   fileName: string;
   bytes: Uint8Array;
+  /** Checked by `checkMetadata` at the edge. */
+  metadata?: DocumentMetadata;
 }
 
 /** A display name without any path, control characters or excess length; never `.` or `..`. */
@@ -54,6 +57,7 @@ export async function createDocument(
       size: stored.size,
       sha256: stored.sha256,
       storageKey: stored.key,
+      metadata: upload.metadata ?? {},
     });
   } catch (err) {
     // The KB was deleted meanwhile, or the database refused: leave no orphan file behind.

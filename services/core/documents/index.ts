@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { type KbAction, type KbWithRole, kbAccess, type Principal } from '../access/index.ts';
 import { type Db, tables } from '../db/index.ts';
-import type { ChunkLayer } from '../db/schema.ts';
+import type { ChunkLayer, DocumentMetadata } from '../db/schema.ts';
 import { notFound } from '../errors.ts';
 
 const { documents, chunks } = tables;
@@ -28,6 +28,8 @@ export interface PublicDocument {
   attempts: number;
   /** The web page a document was imported from, or null for an upload. */
   sourceUrl: string | null;
+  /** Key/value facts set at upload or with PATCH, filterable in search. */
+  metadata: DocumentMetadata;
   createdAt: number;
   updatedAt: number;
   completedAt: number | null;
@@ -50,6 +52,7 @@ export const toPublicDocument = (d: DocumentRow): PublicDocument => ({
   childCount: d.childCount,
   attempts: d.attempts,
   sourceUrl: d.sourceUrl,
+  metadata: d.metadata,
   createdAt: d.createdAt,
   updatedAt: d.updatedAt,
   completedAt: d.completedAt,

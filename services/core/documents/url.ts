@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { kbAccess, type Principal } from '../access/index.ts';
 import type { Config } from '../config.ts';
+import type { DocumentMetadata } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { mimeTypes } from '../ingest/parsers/types.ts';
@@ -32,6 +33,7 @@ export async function createUrlDocument(
   who: Principal,
   kbId: string,
   rawUrl: string,
+  metadata: DocumentMetadata = {},
 ): Promise<PublicDocument> {
   const { userId } = kbAccess(deps.db, who, kbId, 'write');
   let url: URL;
@@ -54,5 +56,6 @@ export async function createUrlDocument(
     sha256: '',
     storageKey: `${userId}/${id}/${fileName}`,
     sourceUrl: url.href,
+    metadata,
   });
 }

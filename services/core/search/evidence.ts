@@ -16,6 +16,11 @@ export interface LayerContext {
   hybrid: boolean;
   /** BM25 weight of heading words against body words (the policy's). */
   headingWeight: number;
+  /**
+   * The documents a metadata filter leaves; every ranking of every layer stays inside them,
+   * so the filter applies before scoring. Undefined: the whole KB.
+   */
+  documentIds?: string[];
 }
 
 /** What was seen of one chunk: its raw scores and the fused score of its layer (0 to 1). */
@@ -74,6 +79,14 @@ export interface LayerQuery {
   vector: { limit: number; within?: Narrowing };
 }
 
+/** A ranking's narrowing inside the filter's documents: the two document lists intersected. */
+function filtered(ctx: LayerContext, within: Narrowing | undefined): Narrowing | undefined {
+  if (!ctx.documentIds) return within;
+  if (!within?.documentIds) return { ...within, documentIds: ctx.documentIds };
+  const allowed = new Set(ctx.documentIds);
+  return { ...within, documentIds: within.documentIds.filter((id) => allowed.has(id)) };
+}
+
 /**
  * One layer's chunks ranked by both BM25 and vectors, fused. Each ranking has its own scope:
  * full text is cheap across the whole KB, vectors may be narrowed to where the other layers
@@ -86,15 +99,17 @@ export async function rankLayer(
   weights: FusionWeights,
 ): Promise<Scored[]> {
   const scope = { userId: ctx.userId, kbId: ctx.kbId, layer };
+  const vectorWithin = filtered(ctx, q.vector.within);
+  const textWithin = filtered(ctx, q.text.within);
   const byVector =
-    q.vector.limit > 0 ? await ctx.store.search(ctx.vector, { ...scope, ...q.vector.within }, q.vector.limit) : [];
+    q.vector.limit > 0 ? await ctx.store.search(ctx.vector, { ...scope, ...vectorWithin }, q.vector.limit) : [];
   const byText =
     ctx.hybrid && ctx.match && q.text.limit > 0
       ? searchText(ctx.db, {
           kbId: ctx.kbId,
           layer,
           match: ctx.match,
-          ...q.text.within,
+          ...textWithin,
           limit: q.text.limit,
           headingWeight: ctx.headingWeight,
         })

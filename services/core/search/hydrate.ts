@@ -1,4 +1,5 @@
 import type { Db } from '../db/index.ts';
+import type { DocumentMetadata } from '../db/schema.ts';
 import type { HitIds } from './retrieve.ts';
 import type { SearchHit } from './types.ts';
 
@@ -14,11 +15,11 @@ export function hydrate(db: Db, userId: string, kbId: string, hits: HitIds[]): S
   const chunkIds = [...new Set(hits.flatMap((h) => [h.parent.id, ...h.children.map((c) => c.id)]))];
   const docs = db.sqlite
     .prepare(
-      `SELECT d.id, d.file_name, coalesce(d.summary, s.content, '') AS summary FROM documents d
+      `SELECT d.id, d.file_name, d.metadata, coalesce(d.summary, s.content, '') AS summary FROM documents d
        LEFT JOIN chunks s ON s.document_id = d.id AND s.layer = 'document'
        WHERE d.id IN (${placeholders(docIds.length)}) AND +d.user_id = ? AND +d.kb_id = ?`,
     )
-    .all(...docIds, userId, kbId) as Array<{ id: string; file_name: string; summary: string }>;
+    .all(...docIds, userId, kbId) as Array<{ id: string; file_name: string; metadata: string; summary: string }>;
   const chunks = db.sqlite
     .prepare(`SELECT id, content FROM chunks WHERE id IN (${placeholders(chunkIds.length)}) AND +kb_id = ?`)
     .all(...chunkIds, kbId) as Array<{ id: string; content: string }>;
@@ -30,7 +31,13 @@ export function hydrate(db: Db, userId: string, kbId: string, hits: HitIds[]): S
     const parentText = text.get(hit.parent.id);
     if (!doc || parentText === undefined) continue;
     out.push({
-      document: { id: doc.id, fileName: doc.file_name, summary: doc.summary, score: hit.document.score },
+      document: {
+        id: doc.id,
+        fileName: doc.file_name,
+        summary: doc.summary,
+        score: hit.document.score,
+        metadata: JSON.parse(doc.metadata) as DocumentMetadata,
+      },
       parent: { id: hit.parent.id, content: parentText, score: hit.parent.score },
       children: hit.children.flatMap((c) => {
         const content = text.get(c.id);

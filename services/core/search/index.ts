@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { kbAccess, type Principal } from '../access/index.ts';
+import { documentsMatching } from '../db/metadata-filter.ts';
 import type { Deps } from '../deps.ts';
 import { validationError } from '../errors.ts';
 import { ftsQuery } from '../text/tokenize.ts';
 import { activeIndex } from './active-index.ts';
+import { metadataFilterSchema, normalizeFilter } from './filter.ts';
 import { kbGeneration } from './generation.ts';
 import { hydrate } from './hydrate.ts';
 import { DEFAULT_POLICY } from './policy.ts';
@@ -45,6 +47,10 @@ export const searchRequestSchema = z.object({
   mode: z.enum(searchModes).default('drill-down'),
   topK: z.number().int().min(1).max(MAX_TOP_K).default(5),
   hybrid: z.boolean().default(true),
+  filter: z
+    .object({ metadata: metadataFilterSchema.optional() })
+    .optional()
+    .describe('Narrows the search to documents whose metadata meets the conditions, before any ranking'),
 });
 
 function parse(req: SearchRequest): z.infer<typeof searchRequestSchema> {
@@ -74,14 +80,14 @@ export async function search(deps: Deps, who: Principal, req: SearchRequest): Pr
  */
 export async function searchLocal(deps: Deps, who: Principal, req: SearchRequest): Promise<SearchResult> {
   const started = performance.now();
-  const { kbId, query, mode, topK, hybrid } = parse(req);
+  const { kbId, query, mode, topK, hybrid, filter } = parse(req);
   // Checked before the cache: a removed member's next search is refused, cached results included.
   // The KB's vectors and chunks live under its creator's id, whoever the member searching is.
   const { userId } = kbAccess(deps.db, who, kbId, 'read');
   const index = await activeIndex(deps);
   const model = `${index.embedder.model}:${index.store.dimension}`;
   const rerank = planRerank(deps.reranker, topK);
-  const variant = `${model}|${mode}|${topK}|${hybrid}|${rerank.key}|${query}`;
+  const variant = `${model}|${mode}|${topK}|${hybrid}|${rerank.key}|${JSON.stringify(filter ?? null)}|${query}`;
   const resultKey = `cos:res:${kbId}:${kbGeneration(deps, kbId)}:${hash(variant)}`;
   const embeddingKey = `cos:emb:${hash(`${model}|${query}`)}`;
   // A query embedding that depends on the index (the built-in embedder's) is never cached.
@@ -91,6 +97,9 @@ export async function searchLocal(deps: Deps, who: Principal, req: SearchRequest
   );
   const took = () => Math.round((performance.now() - started) * 100) / 100;
   if (cachedResult) return { ...(JSON.parse(cachedResult) as SearchResult), tookMs: took() };
+  // The filter becomes the documents it leaves, and every ranking of every layer stays inside them.
+  const documentIds = filter?.metadata ? documentsMatching(deps.db, kbId, normalizeFilter(filter.metadata)) : undefined;
+  if (documentIds?.length === 0) return { mode, query, tookMs: took(), hits: [] };
 
   let vector: Float32Array;
   if (index.embedder.embedQuery) vector = await index.embedder.embedQuery(query);
@@ -112,6 +121,7 @@ export async function searchLocal(deps: Deps, who: Principal, req: SearchRequest
     match: ftsQuery(query),
     hybrid,
     headingWeight: DEFAULT_POLICY.headingWeight,
+    documentIds,
   };
   const retrieved = hydrate(deps.db, userId, kbId, await retrieveIds(ctx, mode, rerank.pool));
   const { hits, cacheable } = await rerank.apply(query, retrieved);

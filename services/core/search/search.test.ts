@@ -29,7 +29,7 @@ describe('search', () => {
     expect(res.hits).toHaveLength(1);
     const [hit] = res.hits;
     expect(Object.keys(hit).sort()).toEqual(['children', 'document', 'parent']);
-    expect(Object.keys(hit.document).sort()).toEqual(['fileName', 'id', 'score', 'summary']);
+    expect(Object.keys(hit.document).sort()).toEqual(['fileName', 'id', 'metadata', 'score', 'summary']);
     expect(hit.document).toMatchObject({ id: bees.id, fileName: 'bees.md' });
     expect(hit.document.summary).toContain('Bees');
     expect(hit.parent.id).toBe(bees.parents.get('Mites'));

@@ -1,3 +1,6 @@
+import type { DocumentMetadata } from '../db/schema.ts';
+import type { MetadataFilterInput } from './filter.ts';
+
 export const searchModes = ['drill-down', 'drill-down-relaxed', 'flat'] as const;
 export type SearchMode = (typeof searchModes)[number];
 
@@ -7,6 +10,8 @@ export interface SearchRequest {
   mode?: SearchMode;
   topK?: number;
   hybrid?: boolean;
+  /** Only documents whose metadata meets these conditions are searched, in every layer. */
+  filter?: { metadata?: MetadataFilterInput };
 }
 
 export interface ScoredChunk {
@@ -33,7 +38,7 @@ export interface ScoredPassage extends ScoredChunk {
 
 /** One hit of the public contract: a document, the parent section inside it, its best passages. */
 export interface SearchHit {
-  document: { id: string; fileName: string; summary: string; score: number };
+  document: { id: string; fileName: string; summary: string; score: number; metadata: DocumentMetadata };
   parent: ScoredChunk;
   children: ScoredPassage[];
 }

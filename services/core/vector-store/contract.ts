@@ -97,6 +97,16 @@ export function vectorStoreContract(name: string, open: (dimension: number) => P
       expect(await store.search(axis(0), { ...base, documentIds: ['dA'], parentIds: [p2] }, 5)).toEqual([]);
     });
 
+    it('narrows by a long list of documents, as a metadata filter gives', async () => {
+      const inside = point({ userId: u1, kbId: kb1, documentId: 'd-kept', vector: axis(2) });
+      const outside = point({ userId: u1, kbId: kb1, documentId: 'd-left-out', vector: axis(0) });
+      await store.upsert([inside, outside]);
+      const many = [...Array.from({ length: 5000 }, (_, i) => `d-other-${i}`), 'd-kept'];
+      const base = { userId: u1, kbId: kb1, layer: 'child' as const };
+      expect((await store.search(axis(0), { ...base, documentIds: many }, 5)).map((h) => h.id)).toEqual([inside.id]);
+      expect(await store.search(axis(0), { ...base, documentIds: many.slice(0, -1) }, 5)).toEqual([]);
+    });
+
     it('replaces a point upserted twice under the same id', async () => {
       const p = point({ userId: u1, kbId: kb1, vector: axis(0) });
       await store.upsert([p]);

@@ -7,6 +7,7 @@ import {
   Wait,
 } from 'testcontainers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { metadataSearchSuite } from '../search/filter-suite.ts';
 import { vectorStoreContract } from './contract.ts';
 import { createQdrantVectorStore, pointId } from './qdrant.ts';
 
@@ -62,6 +63,8 @@ describe.skipIf(!runnable)('Qdrant vector store', () => {
     const store = createQdrantVectorStore({ url, apiKey, model: `contract-${randomUUID()}`, dimension });
     return { store, dispose: () => store.close() };
   });
+
+  metadataSearchSuite('qdrant', () => ({ QDRANT_URL: url, ...(apiKey && { QDRANT_API_KEY: apiKey }) }));
 
   it('refuses a wrong API key', async () => {
     if (!apiKey) return;

@@ -37,8 +37,9 @@ export function pointFilterSql(filter: Partial<VectorFilter>): { sql: string; pa
   };
   const within = (column: string, values: string[] | undefined) => {
     if (values === undefined) return;
-    where.push(values.length ? `${column} IN (${values.map(() => '?').join(',')})` : '0');
-    params.push(...values);
+    const list = inList(column, values);
+    where.push(list.sql);
+    params.push(...list.params);
   };
   eq('user_id', filter.userId);
   eq('kb_id', filter.kbId);
@@ -46,4 +47,14 @@ export function pointFilterSql(filter: Partial<VectorFilter>): { sql: string; pa
   within('document_id', filter.documentIds);
   within('parent_id', filter.parentIds);
   return { sql: where.length ? where.join(' AND ') : '1', params };
+}
+
+/**
+ * `column IN (...)` for any number of values: one JSON parameter read by `json_each`, so a
+ * long list (a metadata filter's documents) never meets SQLite's limit on bound variables.
+ * sqlite-vec takes the same form on its metadata columns.
+ */
+export function inList(column: string, values: string[]): { sql: string; params: string[] } {
+  if (values.length === 0) return { sql: '0', params: [] };
+  return { sql: `${column} IN (SELECT value FROM json_each(?))`, params: [JSON.stringify(values)] };
 }

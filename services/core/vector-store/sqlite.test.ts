@@ -64,4 +64,33 @@ describe('sqlite-vec store', () => {
     expect(narrow.map((h) => h.score)).toEqual(best(inD0).map((s) => expect.closeTo(s, 4)));
     dispose();
   });
+
+  it('keeps a long document list exact when it is too large for direct lookups', async () => {
+    const { db, dispose } = openTemp();
+    const store = createSqliteVectorStore(db.sqlite, { model: 'long-list', dimension: 8 });
+    const points = Array.from({ length: 1500 }, (_, i) => ({
+      id: `c${i}`,
+      vector: axis(i % 8, (i % 89) / 100),
+      userId: 'u',
+      kbId: 'k',
+      documentId: `d${i}`,
+      parentId: null,
+      layer: 'child' as const,
+    }));
+    await store.upsert(points);
+    // 1,200 of the 1,500 documents among 40,000 ids: more than SQLite's bound variables allow.
+    const kept = new Set(points.slice(0, 1200).map((p) => p.documentId));
+    const documentIds = [...kept, ...Array.from({ length: 38_800 }, (_, i) => `absent-${i}`)];
+    const q = axis(3);
+    const hits = await store.search(q, { userId: 'u', kbId: 'k', layer: 'child', documentIds }, 5);
+    const cos = (v: Float32Array) => v.reduce((s, x, i) => s + x * q[i], 0);
+    const best = points
+      .filter((p) => kept.has(p.documentId))
+      .map((p) => cos(p.vector))
+      .sort((a, b) => b - a)
+      .slice(0, 5);
+    expect(hits.every((h) => kept.has(h.documentId))).toBe(true);
+    expect(hits.map((h) => h.score)).toEqual(best.map((s) => expect.closeTo(s, 4)));
+    dispose();
+  });
 });

@@ -1,6 +1,6 @@
 import type { Sqlite } from '../db/index.ts';
 import type { VectorFilter, VectorHit, VectorStore } from './index.ts';
-import { normalize, pointFilterSql, tableName, toScore } from './sqlite-sql.ts';
+import { inList, normalize, pointFilterSql, tableName, toScore } from './sqlite-sql.ts';
 
 /** Candidate sets up to this size are scored by direct lookups instead of a filtered scan. */
 const POINT_LOOKUP_LIMIT = 1000;
@@ -70,13 +70,14 @@ export function createSqliteVectorStore(sqlite: Sqlite, opts: { model: string; d
   const knn = (query: Float32Array, filter: VectorFilter, limit: number): VectorHit[] => {
     const where = ['embedding MATCH ?', 'k = ?', 'user_id = ?', 'kb_id = ?', 'layer = ?'];
     const params: unknown[] = [query, Math.min(limit, MAX_K), filter.userId, filter.kbId, filter.layer];
-    if (filter.documentIds) {
-      where.push(`document_id IN (${filter.documentIds.map(() => '?').join(',')})`);
-      params.push(...filter.documentIds);
-    }
-    if (filter.parentIds) {
-      where.push(`parent_id IN (${filter.parentIds.map(() => '?').join(',')})`);
-      params.push(...filter.parentIds);
+    for (const [column, values] of [
+      ['document_id', filter.documentIds],
+      ['parent_id', filter.parentIds],
+    ] as const) {
+      if (!values) continue;
+      const list = inList(column, values);
+      where.push(list.sql);
+      params.push(...list.params);
     }
     const rows = sqlite
       .prepare(

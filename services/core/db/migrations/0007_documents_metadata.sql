@@ -1,0 +1,1 @@
+ALTER TABLE `documents` ADD `metadata` text DEFAULT '{}' NOT NULL;

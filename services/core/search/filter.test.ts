@@ -1,0 +1,3 @@
+import { metadataSearchSuite } from './filter-suite.ts';
+
+metadataSearchSuite('sqlite-vec', () => ({}));
