@@ -15,6 +15,7 @@ import { adminRoutes } from './routes/admin.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
 import { authRoutes } from './routes/auth.ts';
 import { chatRoutes } from './routes/chat.ts';
+import { difyRoutes } from './routes/dify.ts';
 import { documentRoutes } from './routes/documents.ts';
 import { invitationRoutes } from './routes/invitations.ts';
 import { kbRoutes } from './routes/kbs.ts';
@@ -68,6 +69,7 @@ export function createApp(deps: Deps) {
   api.route('/', noteRoutes(deps));
   api.use('/search', requireUser);
   api.route('/search', searchRoutes(deps));
+  api.route('/dify', difyRoutes(deps));
   api.use('/chat/*', requireUser);
   api.route('/chat', chatRoutes(deps));
   app.route('/api', api);
