@@ -19,6 +19,7 @@ import { difyRoutes } from './routes/dify.ts';
 import { documentRoutes } from './routes/documents.ts';
 import { invitationRoutes } from './routes/invitations.ts';
 import { kbRoutes } from './routes/kbs.ts';
+import { mcpRoutes } from './routes/mcp.ts';
 import { noteRoutes } from './routes/notes.ts';
 import { openAiRoutes } from './routes/openai.ts';
 import { searchRoutes } from './routes/search.ts';
@@ -73,6 +74,8 @@ export function createApp(deps: Deps) {
   api.use('/chat/*', requireUser);
   api.route('/chat', chatRoutes(deps));
   app.route('/api', api);
+  app.use('/mcp', smallBody, identify(deps));
+  app.route('/mcp', mcpRoutes(deps));
   app.route('/shared', sharedNoteRoutes(deps));
   app.route('/v1', openAiRoutes(deps));
 

@@ -84,7 +84,10 @@ describe("Dify's External Knowledge API", () => {
 
   it('honours a metadata condition as Dify sends it: names as an array, and as a string', async () => {
     for (const name of [['category'], 'category']) {
-      const condition = { logical_operator: 'and', conditions: [{ name, comparison_operator: 'is', value: 'History' }] };
+      const condition = {
+        logical_operator: 'and',
+        conditions: [{ name, comparison_operator: 'is', value: 'History' }],
+      };
       const r = await retrieve(
         difyRequest(kbId, { retrieval_setting: { top_k: 5, score_threshold: 0 }, metadata_condition: condition }),
         `Bearer ${key}`,

@@ -31,7 +31,12 @@ export function difyRoutes(deps: Deps) {
       async function difyAuth(c, next) {
         const header = c.req.header('authorization') ?? '';
         if (!/^bearer\s+\S+$/i.test(header.trim())) {
-          return difyError(c, 403, DIFY_BAD_HEADER, "Invalid Authorization header format. Expected 'Bearer <api-key>'.");
+          return difyError(
+            c,
+            403,
+            DIFY_BAD_HEADER,
+            "Invalid Authorization header format. Expected 'Bearer <api-key>'.",
+          );
         }
         if (c.get('authMethod') !== 'api_key' && c.get('authMethod') !== 'jwt') {
           return difyError(c, 403, DIFY_AUTH_FAILED, 'Authorization failed: the API key is not valid.');
