@@ -22,6 +22,7 @@ import { kbRoutes } from './routes/kbs.ts';
 import { mcpRoutes } from './routes/mcp.ts';
 import { noteRoutes } from './routes/notes.ts';
 import { openAiRoutes } from './routes/openai.ts';
+import { referenceRoutes } from './routes/reference.ts';
 import { searchRoutes } from './routes/search.ts';
 import { sharedNoteRoutes } from './routes/shared-notes.tsx';
 
@@ -58,6 +59,7 @@ export function createApp(deps: Deps) {
       : smallBody(c, next),
   );
   api.use(identify(deps), csrfGuard(deps.config));
+  api.route('/', referenceRoutes(() => app));
   api.route('/auth', authRoutes(deps));
   api.use('/api-keys/*', requireUser);
   api.route('/api-keys', apiKeyRoutes(deps));

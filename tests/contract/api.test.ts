@@ -1,6 +1,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { authSuite } from './auth.suite.ts';
 import { deletionSuite } from './deletion.suite.ts';
+import { documentedAnswersSuite } from './documented-answers.suite.ts';
 import { isolationSuite } from './isolation.suite.ts';
 import { publicSurfaceSuite } from './public-surface.suite.ts';
 import { rolesSuite } from './roles.suite.ts';
@@ -28,4 +29,5 @@ searchInputSuite(get);
 sharedNotesSuite(get);
 validationSuite(get);
 shapesSuite(get);
+documentedAnswersSuite(get);
 deletionSuite(get);

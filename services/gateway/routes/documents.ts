@@ -14,7 +14,9 @@ import type { AppEnv } from '../../http/env.ts';
 import { validate } from '../../http/validate.ts';
 
 const uploadForm = z.object({
-  file: z.instanceof(File, { message: 'must be a file (multipart field "file")' }),
+  file: z
+    .instanceof(File, { message: 'must be a file (multipart field "file")' })
+    .meta({ type: 'string', format: 'binary', description: 'The document (PDF, DOCX, HTML, Markdown, text, …)' }),
   metadata: z
     .string()
     .max(64 * 1024)
