@@ -35,7 +35,7 @@ resource is a 404. Request schemas are the ones that validate requests.`;
 
 async function toSchema(schema: Parameters<typeof resolver>[0], components: OpenAPIV3_1.ComponentsObject) {
   const converted = await resolver(schema).toOpenAPISchema();
-  Object.assign((components.schemas ??= {}), converted.components?.schemas);
+  components.schemas = { ...components.schemas, ...converted.components?.schemas };
   return converted.schema;
 }
 
@@ -100,8 +100,8 @@ export async function openApiDocument(app: AnyHono, version: string) {
     const op: Operation = operations[key] ?? { tag: 'Other', summary: key, status: 200 };
     const params = (generated.parameters ?? []) as OpenAPIV3_1.ParameterObject[];
     const named = new Set(params.map((p) => `${p.in}:${p.name}`));
-    const item = (paths[oaPath] ??= {});
-    item[m] = {
+    paths[oaPath] = paths[oaPath] ?? {};
+    paths[oaPath][m] = {
       ...generated,
       operationId: generated.operationId ?? operationId(m, path),
       tags: [op.tag],
