@@ -237,6 +237,12 @@ export function consoleRoutes(owner: Owned): ConsoleCall[] {
     { method: 'POST', path: `/kbs/${kbId}/members`, fields: { email: '', role: 'owner' }, needs: 'manage' },
     { method: 'POST', path: `/kbs/${kbId}/members/${m}`, fields: { role: 'viewer' }, needs: 'manage' },
     { method: 'POST', path: `/kbs/${kbId}/members/${m}/remove`, needs: 'manage', consumes: true },
+    {
+      method: 'POST',
+      path: `/documents/${d}/metadata`,
+      fields: { name: 'year', kind: 'number', value: '2025' },
+      needs: 'write',
+    },
     { method: 'POST', path: `/documents/${d}/reprocess`, needs: 'write' },
     { method: 'POST', path: `/documents/${d}/delete`, needs: 'write', consumes: true },
     { method: 'POST', path: `/chat/${s}/messages`, fields: { content: 'procedure?' }, needs: 'creator' },

@@ -12,21 +12,43 @@ import {
   type PublicDocument,
   toPublicDocument,
 } from '../../core/documents/index.ts';
+import { checkMetadata, setDocumentMetadata } from '../../core/documents/metadata.ts';
 import { reprocessDocument } from '../../core/documents/reprocess.ts';
 import { createUrlDocument } from '../../core/documents/url.ts';
 import { AppError } from '../../core/errors.ts';
 import { getKb } from '../../core/kbs/index.ts';
 import { statusOf } from '../../http/errors.ts';
 import type { AdminContext, AdminEnv } from '../env.ts';
-import { readForm } from '../forms.ts';
+import { listField, readFields, readForm } from '../forms.ts';
+import type { Dict } from '../i18n/index.ts';
 import { DocList, DocProgress, isPending, Sections, UploadForm, UrlForm } from '../views/documents.tsx';
 import { errorMessage } from '../views/error.tsx';
 import { ActionButton } from '../views/form.tsx';
 import { KbHeader, mayWrite } from '../views/kb-nav.tsx';
+import { MetadataCard, type MetadataRow, metadataKinds, rowsOf, rowValue } from '../views/metadata.tsx';
 import { fragment, fragmentOrPage, page, redirectTo } from '../views/render.tsx';
 
 const MAX_FILES = 4;
 const urlSchema = z.object({ url: z.string().trim().min(1).max(2048) });
+
+/** The metadata form: rows of name, kind and value, posted as three repeated fields. */
+const metadataForm = z.object({
+  name: listField(z.string().max(64)),
+  kind: listField(z.string().max(10)),
+  value: listField(z.string().max(1000)),
+});
+
+/** What the rows say that metadata validation would not: a name twice, a number or date that is not one. */
+function metadataProblem(t: Dict, rows: MetadataRow[]): string | undefined {
+  const seen = new Set<string>();
+  for (const row of rows) {
+    if (seen.has(row.name)) return `${row.name}: ${t.metadataDuplicate}`;
+    seen.add(row.name);
+    if (row.kind === 'number' && typeof rowValue(row) !== 'number') return `${row.name}: ${t.metadataBadNumber}`;
+    if (row.kind === 'date' && Number.isNaN(Date.parse(row.value))) return `${row.name}: ${t.metadataBadDate}`;
+  }
+  return undefined;
+}
 
 /** The status card of a document page; it polls itself while the document is being processed. */
 function StatusCard({ c, doc, writable }: { c: AdminContext; doc: PublicDocument; writable: boolean }) {
@@ -111,6 +133,52 @@ export function documentPages(deps: Deps) {
   const answer = (c: AdminContext, kb: KbWithRole, state: FormState, status: 200 | 400 | 413 | 415) =>
     fragmentOrPage(c, panel(c, kb, state), () => kbPage(c, kb.id, state, status), status);
 
+  /** One document's page; `edit` is a metadata form sent back with its error. */
+  const documentPage = (c: AdminContext, id: string, edit?: { rows: MetadataRow[]; error: string }) => {
+    const t = c.get('t');
+    const who = c.get('principal');
+    const doc = getDocument(deps.db, who, id);
+    const kb = getKb(deps.db, who, doc.kbId);
+    const chunks = doc.status === 'completed' ? listChunks(deps.db, who, doc.id) : [];
+    return page(
+      c,
+      doc.fileName,
+      <div class="stack">
+        <KbHeader t={t} kb={kb} tab="documents" />
+        <div class="doc-head stack">
+          <h2 class="wrap">{doc.fileName}</h2>
+          {doc.sourceUrl && (
+            <p class="meta wrap">
+              {t.docSource}:{' '}
+              <a href={doc.sourceUrl} rel="noopener noreferrer nofollow" target="_blank">
+                {doc.sourceUrl}
+              </a>
+            </p>
+          )}
+          <StatusCard c={c} doc={doc} writable={mayWrite(kb)} />
+        </div>
+        <MetadataCard
+          t={t}
+          docId={doc.id}
+          rows={edit?.rows ?? rowsOf(doc.metadata)}
+          writable={mayWrite(kb)}
+          error={edit?.error}
+        />
+        <section class="card summary-card" aria-labelledby="summary-title">
+          <h3 id="summary-title">{t.docSummary}</h3>
+          <p class="content">{doc.summary || t.docNoSummary}</p>
+        </section>
+        <section aria-labelledby="sections-title" class="stack">
+          <h3 id="sections-title">
+            {t.docParents} · {t.docChildren}
+          </h3>
+          <Sections t={t} chunks={chunks} highlight={c.req.query('passage')} />
+        </section>
+      </div>,
+      edit ? 400 : 200,
+    );
+  };
+
   return new Hono<AdminEnv>()
     .get('/kbs/:kbId', (c) => kbPage(c, c.req.param('kbId')))
     .get('/kbs/:kbId/documents', (c) => {
@@ -157,47 +225,44 @@ export function documentPages(deps: Deps) {
       }
       return fragmentOrPage(c, panel(c, kb), () => c.redirect(`/kbs/${kb.id}`, 303));
     })
-    .get('/documents/:id', (c) => {
-      const t = c.get('t');
-      const who = c.get('principal');
-      const doc = getDocument(deps.db, who, c.req.param('id'));
-      const kb = getKb(deps.db, who, doc.kbId);
-      const chunks = doc.status === 'completed' ? listChunks(deps.db, who, doc.id) : [];
-      return page(
-        c,
-        doc.fileName,
-        <div class="stack">
-          <KbHeader t={t} kb={kb} tab="documents" />
-          <div class="doc-head stack">
-            <h2 class="wrap">{doc.fileName}</h2>
-            {doc.sourceUrl && (
-              <p class="meta wrap">
-                {t.docSource}:{' '}
-                <a href={doc.sourceUrl} rel="noopener noreferrer nofollow" target="_blank">
-                  {doc.sourceUrl}
-                </a>
-              </p>
-            )}
-            <StatusCard c={c} doc={doc} writable={mayWrite(kb)} />
-          </div>
-          <section class="card summary-card" aria-labelledby="summary-title">
-            <h3 id="summary-title">{t.docSummary}</h3>
-            <p class="content">{doc.summary || t.docNoSummary}</p>
-          </section>
-          <section aria-labelledby="sections-title" class="stack">
-            <h3 id="sections-title">
-              {t.docParents} · {t.docChildren}
-            </h3>
-            <Sections t={t} chunks={chunks} highlight={c.req.query('passage')} />
-          </section>
-        </div>,
-      );
-    })
+    .get('/documents/:id', (c) => documentPage(c, c.req.param('id')))
     .get('/documents/:id/status', (c) => {
       const { doc, kb } = documentAccess(deps.db, c.get('principal'), c.req.param('id'), 'read');
       // When processing ends, reload so the summary and sections appear.
       if (!isPending(doc)) c.header('HX-Refresh', 'true');
       return fragment(c, <StatusCard c={c} doc={toPublicDocument(doc)} writable={mayWrite(kb)} />);
+    })
+    .post('/documents/:id/metadata', async (c) => {
+      const t = c.get('t');
+      const { doc } = documentAccess(deps.db, c.get('principal'), c.req.param('id'), 'write');
+      const { name: names, kind: kinds, value: values } = await readFields(c, metadataForm);
+      const kept: MetadataRow[] = names
+        .map((name, i) => ({
+          name: name.trim(),
+          kind: metadataKinds.find((k) => k === kinds[i]) ?? 'text',
+          value: values[i] ?? '',
+        }))
+        .filter((r) => r.name !== '');
+      const refuse = (error: string) =>
+        fragmentOrPage(
+          c,
+          <MetadataCard t={t} docId={doc.id} rows={kept} writable error={error} />,
+          () => documentPage(c, doc.id, { rows: kept, error }),
+          400,
+        );
+      const problem = metadataProblem(t, kept);
+      if (problem) return refuse(problem);
+      let saved: PublicDocument;
+      try {
+        const metadata = checkMetadata(Object.fromEntries(kept.map((r) => [r.name, rowValue(r)])));
+        saved = setDocumentMetadata(deps.db, c.get('principal'), doc.id, metadata);
+      } catch (err) {
+        if (err instanceof AppError && statusOf(err) === 400) return refuse(err.message);
+        throw err;
+      }
+      return fragmentOrPage(c, <MetadataCard t={t} docId={doc.id} rows={rowsOf(saved.metadata)} writable />, () =>
+        c.redirect(`/documents/${doc.id}`, 303),
+      );
     })
     .post('/documents/:id/reprocess', async (c) => {
       const doc = await reprocessDocument(deps, c.get('principal'), c.req.param('id'));
