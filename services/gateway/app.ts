@@ -59,7 +59,10 @@ export function createApp(deps: Deps) {
       : smallBody(c, next),
   );
   api.use(identify(deps), csrfGuard(deps.config));
-  api.route('/', referenceRoutes(() => app));
+  api.route(
+    '/',
+    referenceRoutes(() => app),
+  );
   api.route('/auth', authRoutes(deps));
   api.use('/api-keys/*', requireUser);
   api.route('/api-keys', apiKeyRoutes(deps));

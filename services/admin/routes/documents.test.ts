@@ -97,7 +97,7 @@ describe('document metadata in the console', () => {
     const pageHtml = await (
       await createApp(deps).request(`http://console.test/documents/${doc.id}`, { headers: { cookie } })
     ).text();
-    expect(pageHtml).toContain('action="/documents/' + doc.id + '/metadata"');
+    expect(pageHtml).toContain(`action="/documents/${doc.id}/metadata"`);
     expect(pageHtml).toMatch(/value="owner"/);
     expect(pageHtml).toMatch(/<option value="number" selected="">/);
 

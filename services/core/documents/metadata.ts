@@ -38,12 +38,12 @@ export const metadataSchema = z
 /** Parses the `metadata` multipart field of an upload: a JSON object, or nothing. */
 export function parseMetadataField(raw: unknown): DocumentMetadata {
   if (raw === undefined || raw === null || raw === '') return {};
-  if (typeof raw !== 'string') throw new AppError('validation_failed', 'metadata: must be a JSON object', 400);
+  if (typeof raw !== 'string') throw new AppError('validation_failed', 'metadata: must be a JSON object');
   let json: unknown;
   try {
     json = JSON.parse(raw);
   } catch {
-    throw new AppError('validation_failed', 'metadata: is not valid JSON', 400);
+    throw new AppError('validation_failed', 'metadata: is not valid JSON');
   }
   return checkMetadata(json);
 }
@@ -54,7 +54,7 @@ export function checkMetadata(input: unknown): DocumentMetadata {
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.map((i) => ({ path: ['metadata', ...i.path].join('.'), message: i.message }));
   const first = issues[0];
-  throw new AppError('validation_failed', `${first.path}: ${first.message}`, 400, { issues });
+  throw new AppError('validation_failed', `${first.path}: ${first.message}`, { issues });
 }
 
 /**

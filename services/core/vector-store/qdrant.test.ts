@@ -7,7 +7,7 @@ import {
   Wait,
 } from 'testcontainers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { metadataSearchSuite } from '../search/filter-suite.ts';
+import { metadataSearchSuite } from '../../../tests/search/metadata-filters.ts';
 import { vectorStoreContract } from './contract.ts';
 import { createQdrantVectorStore, pointId } from './qdrant.ts';
 

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDeps, type TestDeps } from '../../../tests/helpers/deps.ts';
-import { draftFromMarkdown, insertUser, writeDocument } from '../../../tests/search/load.ts';
-import { setDocumentMetadata } from '../documents/metadata.ts';
-import { createKb } from '../kbs/index.ts';
-import { search } from './index.ts';
-import { type SearchRequest, searchModes } from './types.ts';
+import { setDocumentMetadata } from '../../services/core/documents/metadata.ts';
+import { createKb } from '../../services/core/kbs/index.ts';
+import { search } from '../../services/core/search/index.ts';
+import { type SearchRequest, searchModes } from '../../services/core/search/types.ts';
+import { createTestDeps, type TestDeps } from '../helpers/deps.ts';
+import { draftFromMarkdown, insertUser, writeDocument } from './load.ts';
 
 type Filter = SearchRequest['filter'];
 

@@ -1,3 +1,0 @@
-import { metadataSearchSuite } from './filter-suite.ts';
-
-metadataSearchSuite('sqlite-vec', () => ({}));

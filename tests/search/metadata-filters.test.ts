@@ -1,0 +1,3 @@
+import { metadataSearchSuite } from './metadata-filters.ts';
+
+metadataSearchSuite('sqlite-vec', () => ({}));
