@@ -40,13 +40,15 @@ describe('nginx configuration', () => {
     expect(common).toMatch(/limit_req_status 429;/);
     expect(location('~ ^/api/auth/(login|register)$')).toMatch(/limit_req zone=context_os_auth/);
     expect(location('~ ^/(login|signup)$')).toMatch(/limit_req zone=context_os_auth/);
-    for (const match of ['/api/', '/v1/', '/shared/']) expect(location(match)).toMatch(/limit_req zone=context_os_api/);
+    for (const match of ['/api/', '/v1/', '= /mcp', '/shared/']) {
+      expect(location(match)).toMatch(/limit_req zone=context_os_api/);
+    }
   });
 
-  it('sends /api, /v1, /shared and /healthz to the gateway and the rest to the console', () => {
+  it('sends /api, /v1, /mcp, /shared and /healthz to the gateway and the rest to the console', () => {
     expect(common).toMatch(/upstream context_os_gateway \{\s*server gateway:3000;/);
     expect(common).toMatch(/upstream context_os_admin \{\s*server admin:3100;/);
-    for (const match of ['/api/', '/v1/', '/shared/', '= /healthz']) {
+    for (const match of ['/api/', '/v1/', '= /mcp', '/shared/', '= /healthz']) {
       expect(location(match)).toContain('proxy_pass http://context_os_gateway;');
     }
     expect(location('/')).toContain('proxy_pass http://context_os_admin;');

@@ -84,7 +84,13 @@ export function MetadataCard(p: { t: Dict; docId: string; rows: MetadataRow[]; w
           {rows.map((r, i) => (
             <tr>
               <td>
-                <input type="text" name="name" value={r.name} maxlength={64} aria-label={`${t.metadataName} ${i + 1}`} />
+                <input
+                  type="text"
+                  name="name"
+                  value={r.name}
+                  maxlength={64}
+                  aria-label={`${t.metadataName} ${i + 1}`}
+                />
               </td>
               <td>
                 <select name="kind" aria-label={`${t.metadataKind} ${i + 1}`}>
@@ -96,7 +102,13 @@ export function MetadataCard(p: { t: Dict; docId: string; rows: MetadataRow[]; w
                 </select>
               </td>
               <td>
-                <input type="text" name="value" value={r.value} maxlength={1000} aria-label={`${t.metadataValue} ${i + 1}`} />
+                <input
+                  type="text"
+                  name="value"
+                  value={r.value}
+                  maxlength={1000}
+                  aria-label={`${t.metadataValue} ${i + 1}`}
+                />
               </td>
             </tr>
           ))}
