@@ -63,6 +63,8 @@ describe('metadata filter', () => {
     ['category', 'is', 'HR Policy', ['policy']],
     ['category', 'is not', 'HR Policy', ['draft']],
     ['year', 'is', 2023, ['draft']],
+    ['year', 'is', '2023', ['draft']],
+    ['year', 'is not', '2023', ['odd', 'policy']],
     ['category', 'in', ['policy draft', 'HR Policy'], ['draft', 'policy']],
     ['tags', 'in', 'finance,hr', ['draft', 'policy']],
     ['category', 'not in', ['policy draft'], ['policy']],

@@ -30,16 +30,21 @@ function textTest(op: TextOp, item: boolean, x: string, v: string | number): Sql
   }
 }
 
-/** Whether the field matches: a string, any text item of a list, or (for `is` with a number) a number. */
+/**
+ * Whether the field matches: a string, any text item of a list, or for `is` a number equal to
+ * the value (given as a number, or as text that reads as one: Dify sends text).
+ */
 function matches(op: TextOp, value: string | number | string[]): Sql {
-  if (op === 'is' && typeof value === 'number') return { sql: `(${IS_NUMBER} AND m.atom = ?)`, params: [value] };
+  const numeric = op === 'is' && value !== '' && Number.isFinite(Number(value)) ? Number(value) : undefined;
+  const onNumber = `(${IS_NUMBER} AND m.atom = ?)`;
+  if (typeof value === 'number') return { sql: onNumber, params: [value] };
   const v = Array.isArray(value) ? JSON.stringify(value) : value;
   const onText = textTest(op, false, 'm.atom', v);
   const onItem = textTest(op, true, 'e.atom', v);
-  return {
-    sql: `((m.type = 'text' AND ${onText.sql}) OR (m.type = 'array' AND EXISTS (SELECT 1 FROM json_each(m.value) e WHERE e.type = 'text' AND ${onItem.sql})))`,
-    params: [...onText.params, ...onItem.params],
-  };
+  const sql = `(m.type = 'text' AND ${onText.sql}) OR (m.type = 'array' AND EXISTS (SELECT 1 FROM json_each(m.value) e WHERE e.type = 'text' AND ${onItem.sql}))`;
+  return numeric === undefined
+    ? { sql: `(${sql})`, params: [...onText.params, ...onItem.params] }
+    : { sql: `(${sql} OR ${onNumber})`, params: [...onText.params, ...onItem.params, numeric] };
 }
 
 const NUMERIC_SQL = { '=': '=', '≠': '!=', '>': '>', '<': '<', '≥': '>=', '≤': '<=' } as const;
