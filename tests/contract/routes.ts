@@ -179,9 +179,39 @@ export function publicRoutes(owner: Owned): Array<Pick<RouteCall, 'method' | 'pa
   ];
 }
 
+/**
+ * The routes for other tools: the OpenAPI document and its reference page (open), MCP and
+ * Dify's retrieval (a Bearer key, each answering a refusal in its own protocol's shape).
+ */
+export function integrationRoutes(owner: Owned): Array<Pick<RouteCall, 'method' | 'path' | 'body'>> {
+  return [
+    { method: 'GET', path: '/api/openapi.json' },
+    { method: 'GET', path: '/api/docs' },
+    { method: 'GET', path: '/api/docs/assets/init.js' },
+    {
+      method: 'POST',
+      path: '/api/dify/retrieval',
+      body: { knowledge_id: owner.kbId, query: 'procedure', retrieval_setting: { top_k: 3, score_threshold: 0 } },
+    },
+    {
+      method: 'POST',
+      path: '/mcp',
+      body: { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'list_knowledge_bases', arguments: {} } },
+    },
+    { method: 'GET', path: '/mcp' },
+    { method: 'DELETE', path: '/mcp' },
+  ];
+}
+
 /** Every route of the gateway, addressed at `owner`'s resources: what the completeness test checks. */
 export function gatewayRoutes(owner: Owned): Array<Pick<RouteCall, 'method' | 'path' | 'body'>> {
-  return [...publicRoutes(owner), ...collectionRoutes, ...ownedRoutes(owner), ...adminRoutes(owner)];
+  return [
+    ...publicRoutes(owner),
+    ...collectionRoutes,
+    ...ownedRoutes(owner),
+    ...adminRoutes(owner),
+    ...integrationRoutes(owner),
+  ];
 }
 
 /** Whether a role (or the creator) may make a call that needs `need`. */
