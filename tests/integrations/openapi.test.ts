@@ -85,6 +85,22 @@ describe('OpenAPI document', () => {
       'file',
       'metadata',
     ]);
+    const withoutBody = Object.entries(doc.paths as Record<string, Record<string, { requestBody?: unknown }>>)
+      .flatMap(([path, item]) =>
+        Object.entries(item)
+          .filter(([method, op]) => (method === 'post' || method === 'patch') && !op.requestBody)
+          .map(([method]) => `${method.toUpperCase()} ${path}`),
+      )
+      .sort();
+    // Only the calls that send nothing: every other one documents the body it is checked against.
+    expect(withoutBody).toEqual([
+      'POST /api/admin/users/{id}/reset-link',
+      'POST /api/auth/logout',
+      'POST /api/documents/{docId}/reprocess',
+      'POST /api/notes/{id}/share',
+    ]);
+    const mcp = body('/mcp', 'post');
+    expect(JSON.stringify(mcp)).toContain('"method"');
     const dify = body('/api/dify/retrieval', 'post');
     expect(dify.required).toEqual(expect.arrayContaining(['knowledge_id', 'query', 'retrieval_setting']));
     const audit = doc.paths['/api/admin/audit'].get.parameters.map(

@@ -107,6 +107,13 @@ export async function openApiDocument(app: AnyHono, version: string) {
       tags: [op.tag],
       summary: op.summary,
       parameters: [...pathParameters(path).filter((p) => !named.has(`path:${p.name}`)), ...params],
+      ...(!generated.requestBody &&
+        op.request && {
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: await toSchema(op.request, components) } },
+          },
+        }),
       responses: await responses(op, components),
       ...(op.public && { security: [] }),
     };

@@ -8,6 +8,7 @@ import {
   healthSchema,
   invitationSchema,
   items,
+  jsonRpcRequestSchema,
   jsonRpcSchema,
   kbSchema,
   memberSchema,
@@ -34,6 +35,8 @@ export interface Operation {
   public?: boolean;
   /** Answers in a shape of its own on error (Dify, OpenAI, MCP) instead of the contract's. */
   ownErrors?: boolean;
+  /** The JSON body of a route whose body no validator reads (the MCP transport parses its own). */
+  request?: z.ZodType;
 }
 
 const session = z.object({ user: userSchema, token: z.string().describe('A session token, also set as a cookie') });
@@ -275,6 +278,7 @@ export const operations: Record<string, Operation> = {
     summary: 'Model Context Protocol, Streamable HTTP (stateless; Bearer API key)',
     status: 200,
     schema: jsonRpcSchema,
+    request: jsonRpcRequestSchema,
     ownErrors: true,
   },
   'GET /mcp': {

@@ -265,4 +265,17 @@ export const jsonRpcSchema = z
   .loose()
   .describe('A JSON-RPC 2.0 message of the Model Context Protocol');
 
+const jsonRpcCall = z
+  .object({
+    jsonrpc: z.literal('2.0'),
+    id: z.union([z.string(), z.number()]).optional().describe('Absent for a notification'),
+    method: z.string().describe('`initialize`, `tools/list`, `tools/call`, …'),
+    params: z.record(z.string(), z.unknown()).optional(),
+  })
+  .loose();
+
+export const jsonRpcRequestSchema = z
+  .union([jsonRpcCall, z.array(jsonRpcCall)])
+  .describe('A JSON-RPC 2.0 request or notification of the Model Context Protocol (or a batch)');
+
 export const items = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
