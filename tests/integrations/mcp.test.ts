@@ -177,6 +177,13 @@ describe('MCP server at /mcp', () => {
     const mcp = await connect(fullKey);
     for (const [name, args, message] of [
       ['get_document', { documentId: 'no-such-document' }, /not found/i],
+      ['search_knowledge_base', { kbId: 'no-such-kb', query: 'eviction' }, /not found/i],
+      ['ask_knowledge_base', { kbId: 'no-such-kb', question: 'What is eviction?' }, /not found/i],
+      [
+        'search_knowledge_base',
+        { kbId: handbookKb, query: 'x', filter: { conditions: [{ name: 'year', comparison_operator: 'bigger' }] } },
+        /comparison_operator/,
+      ],
       ['search_knowledge_base', { kbId: handbookKb, query: '' }, /query/],
       ['search_knowledge_base', { kbId: handbookKb, query: 'x', topK: 500 }, /topK/],
       [
@@ -189,7 +196,14 @@ describe('MCP server at /mcp', () => {
       expect(r.isError, name).toBe(true);
       expect(text(r)).toMatch(message);
     }
+    // The same session still answers: the errors were results, not a broken connection.
     expect((await mcp.listTools()).tools).toHaveLength(4);
+    const after = (await mcp.callTool({
+      name: 'search_knowledge_base',
+      arguments: { kbId: handbookKb, query: 'eviction policy' },
+    })) as CallToolResult;
+    expect(after.isError).toBeFalsy();
+    expect(body(after).hits.length).toBeGreaterThan(0);
     await mcp.close();
   });
 

@@ -72,7 +72,8 @@ export function knowledgeServer(deps: Deps, who: Principal, logger: Logger, vers
     {
       title: 'Search a knowledge base',
       description:
-        'Finds the passages of a knowledge base that best answer a query. Each hit names its document ' +
+        'Finds the passages of a knowledge base that best answer a query; use it to gather evidence to quote or reason ' +
+        'over (ask_knowledge_base gives a ready answer instead). Each hit names its document ' +
         '(id, file name, metadata), the section it comes from (id and text) and its best passages (id, text, score). ' +
         'Narrow to documents by metadata with filter, e.g. {"conditions":[{"name":"year","comparison_operator":"≥","value":2024}]}.',
       inputSchema: {
@@ -81,13 +82,19 @@ export function knowledgeServer(deps: Deps, who: Principal, logger: Logger, vers
         mode: z
           .enum(searchModes)
           .optional()
-          .describe('drill-down (default): best document, then section, then passages; flat: passages across the KB'),
+          .describe(
+            'drill-down (default): the best documents, then their best sections, then passages inside them; ' +
+              'drill-down-relaxed: the same over more documents and sections, for questions that span documents; ' +
+              'flat: the best passages across the whole KB, whatever document they are in',
+          ),
         topK: z.number().int().min(1).max(MAX_TOP_K).optional().describe('How many passages (default 5)'),
         filter: metadataFilterSchema
           .optional()
           .describe(
-            'Only documents whose metadata meets these conditions; operators: contains, not contains, start with, ' +
-              'end with, is, is not, in, not in, empty, not empty, =, ≠, >, <, ≥, ≤, before, after',
+            'Only documents whose metadata meets these conditions (joined by logical_operator "and", the default, ' +
+              'or "or"); the names are those shown in hits and by get_document. Operators: contains, not contains, ' +
+              'start with, end with, is, is not, in, not in (text and lists); empty, not empty (no value needed); ' +
+              '=, ≠, >, <, ≥, ≤ (numbers); before, after (dates as ISO 8601 or Unix seconds)',
           ),
       },
       annotations: { readOnlyHint: true },
