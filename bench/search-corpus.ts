@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { analyseChunks, type ChunkRow, writeDocumentChunks } from '../services/core/db/chunk-index.ts';
+import type { ChunkRow } from '../services/core/db/chunk-index.ts';
 import type { Deps } from '../services/core/deps.ts';
-import { embeddingText } from '../services/core/ingest/embedding-text.ts';
+import { createKb } from '../services/core/kbs/index.ts';
+import { insertUser, writeChunkedDocument } from '../tests/search/load.ts';
 
 /** A deterministic pseudo-random source so runs are comparable. */
 export function rng(seed: number): () => number {
@@ -50,22 +51,13 @@ export async function buildCorpus(deps: Deps, children: number, seed = 42): Prom
   const pick = (from: string[]) => from[Math.floor(random() * from.length)];
   const sentence = (topic: string[], n: number) =>
     Array.from({ length: n }, () => (random() < 0.6 ? pick(topic) : pick(vocab))).join(' ');
-  const { sqlite } = deps.db;
-  const userId = randomUUID();
-  const kbId = randomUUID();
-  sqlite.prepare('INSERT INTO users (id, email, password_hash) VALUES (?, ?, ?)').run(userId, `${userId}@bench`, 'x');
-  sqlite.prepare('INSERT INTO knowledge_bases (id, user_id, title) VALUES (?, ?, ?)').run(kbId, userId, 'bench');
-  const insertDoc = sqlite.prepare(
-    `INSERT INTO documents (id, user_id, kb_id, file_name, mime_type, size, sha256, storage_key, status, summary,
-       parent_count, child_count)
-     VALUES (?, ?, ?, ?, 'text/plain', 1, '', '', 'completed', ?, 10, 100)`,
-  );
+  const userId = insertUser(deps, `${randomUUID()}@bench`);
+  const kbId = createKb(deps.db, { userId }, { title: 'bench' }).id;
   const topics: string[][] = [];
   const docs = Math.ceil(children / 100);
   for (let d = 0; d < docs; d++) {
     const topic = Array.from({ length: 30 }, () => pick(vocab));
     topics.push(topic);
-    const documentId = randomUUID();
     const blank = { parentId: null, position: 0, heading: null, page: null, tokenCount: 0 };
     const summary = sentence(topic, 40);
     const rows: ChunkRow[] = [{ ...blank, id: randomUUID(), layer: 'document', heading: `doc-${d}`, content: summary }];
@@ -77,23 +69,7 @@ export async function buildCorpus(deps: Deps, children: number, seed = 42): Prom
         rows.push({ ...blank, id: randomUUID(), parentId, layer: 'child', position: c, content });
       });
     }
-    const vectors = await deps.embedder.embed(rows.map(embeddingText));
-    const analysed = analyseChunks(rows);
-    sqlite.transaction(() => {
-      insertDoc.run(documentId, userId, kbId, `doc-${d}.txt`, summary);
-      writeDocumentChunks(deps.db, { userId, kbId, documentId }, rows, analysed);
-    })();
-    await deps.vectors.upsert(
-      rows.map((r, i) => ({
-        id: r.id,
-        userId,
-        kbId,
-        documentId,
-        parentId: r.parentId,
-        layer: r.layer,
-        vector: vectors[i],
-      })),
-    );
+    await writeChunkedDocument(deps, { userId, kbId }, { fileName: `doc-${d}.txt`, summary, rows });
   }
   return { userId, kbId, topics, childCount: docs * 100 };
 }

@@ -14,6 +14,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { createIngestQueue } from './queue/create.ts';
 import type { IngestQueue } from './queue/index.ts';
 import type { Reranker } from './reranker/index.ts';
+import { createEmbeddingIndex, type EmbeddingIndex } from './search/embedding-index.ts';
 import type { FileStorage } from './storage/index.ts';
 import { createLocalStorage } from './storage/local.ts';
 import { buildVectorStore } from './vector-store/build.ts';
@@ -42,6 +43,11 @@ export interface Deps {
   reranker?: Reranker;
   /** Vectors of `embedder`'s model: Qdrant when QDRANT_URL is set, else sqlite-vec in the SQLite file. */
   vectors: VectorStore;
+  /**
+   * Every embedding index (the one searches read, one being built, retired ones): vectors are
+   * written and deleted through it, and it re-embeds after a change of model.
+   */
+  embeddingIndex: EmbeddingIndex;
   /** Query embeddings and search results: in-process LRU, plus Redis when REDIS_URL is set. */
   cache: Cache;
   /** Ingest jobs: BullMQ when REDIS_URL is set, else in-process. */
@@ -99,7 +105,7 @@ export async function buildDeps(config: Config, opts: BuildOptions = {}): Promis
   const queue = createIngestQueue(config, logger);
   closers.push(() => queue.close());
   if (queue.kind === 'bullmq') readiness.push({ name: 'redis', required: true, check: () => queue.health() });
-  return {
+  const deps = {
     config,
     logger,
     db,
@@ -117,4 +123,8 @@ export async function buildDeps(config: Config, opts: BuildOptions = {}): Promis
       for (const close of closers.reverse()) await close();
     },
   };
+  // Reads deps.embedder and deps.vectors at each call; stopped first on close.
+  const embeddingIndex = createEmbeddingIndex(deps);
+  closers.push(() => embeddingIndex.close());
+  return Object.assign(deps, { embeddingIndex });
 }

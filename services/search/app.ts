@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Deps } from '../core/deps.ts';
-import { indexReadiness, searchLocal, searchRequestSchema } from '../core/search/index.ts';
+import { searchLocal, searchRequestSchema } from '../core/search/index.ts';
 import { INTERNAL_SEARCH_PATH } from '../core/search/remote.ts';
 import type { AppEnv } from '../http/env.ts';
 import { jsonErrorHandler, jsonNotFound } from '../http/errors.ts';
@@ -18,7 +18,7 @@ export function createApp(deps: Deps) {
   app.use(requestContext(deps.logger));
   app.onError(jsonErrorHandler);
   app.notFound(jsonNotFound);
-  app.route('/', healthRoutes('search', [...deps.readiness, indexReadiness(deps)]));
+  app.route('/', healthRoutes('search', [...deps.readiness, deps.embeddingIndex.readiness]));
   app.post(
     INTERNAL_SEARCH_PATH,
     internalAuth(deps.config.INTERNAL_TOKEN),

@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { analyseChunks, type ChunkRow, writeDocumentChunks } from '../../services/core/db/chunk-index.ts';
-import { tables } from '../../services/core/db/index.ts';
+import type { ChunkRow } from '../../services/core/db/chunk-index.ts';
 import type { Deps } from '../../services/core/deps.ts';
-import { embeddingText } from '../../services/core/ingest/embedding-text.ts';
-import type { VectorPoint } from '../../services/core/vector-store/index.ts';
+import { writeChunkedDocument } from '../search/load.ts';
 
 export interface SeedDocument {
   fileName: string;
@@ -16,24 +14,6 @@ export interface SeedDocument {
  * tests meet retrieval without waiting for a parse; the upload path is covered end to end elsewhere.
  */
 export async function seedDocument(deps: Deps, userId: string, kbId: string, doc: SeedDocument): Promise<string> {
-  const documentId = randomUUID();
-  deps.db.orm
-    .insert(tables.documents)
-    .values({
-      id: documentId,
-      userId,
-      kbId,
-      fileName: doc.fileName,
-      mimeType: 'text/markdown',
-      size: 1,
-      sha256: randomUUID(),
-      storageKey: `seed/${documentId}`,
-      status: 'completed',
-      progress: 100,
-      summary: doc.summary,
-      embeddingModel: deps.embedder.model,
-    })
-    .run();
   const blank = { parentId: null, position: 0, heading: null, page: null, tokenCount: 0 };
   const rows: ChunkRow[] = [
     { ...blank, id: randomUUID(), layer: 'document', heading: doc.fileName, content: doc.summary },
@@ -54,20 +34,7 @@ export async function seedDocument(deps: Deps, userId: string, kbId: string, doc
       });
     });
   });
-  const analysed = analyseChunks(rows);
-  deps.db.sqlite.transaction(() => writeDocumentChunks(deps.db, { userId, kbId, documentId }, rows, analysed))();
-  const vectors = await deps.embedder.embed(rows.map(embeddingText));
-  const points: VectorPoint[] = rows.map((r, i) => ({
-    id: r.id,
-    vector: vectors[i] ?? new Float32Array(deps.embedder.dimension),
-    userId,
-    kbId,
-    documentId,
-    parentId: r.parentId,
-    layer: r.layer,
-  }));
-  await deps.vectors.upsert(points);
-  return documentId;
+  return writeChunkedDocument(deps, { userId, kbId }, { fileName: doc.fileName, summary: doc.summary, rows });
 }
 
 export const CATS: SeedDocument = {

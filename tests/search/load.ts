@@ -1,8 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { analyseChunks, type ChunkRow, writeDocumentChunks } from '../../services/core/db/chunk-index.ts';
+import type { ChunkRow } from '../../services/core/db/chunk-index.ts';
 import type { Deps } from '../../services/core/deps.ts';
-import { embeddingText } from '../../services/core/ingest/embedding-text.ts';
+import { insertDocumentRow } from '../../services/core/documents/create.ts';
+import { embedChunks, replaceDocumentIndex } from '../../services/core/ingest/write-index.ts';
 
 export interface DraftDocument {
   fileName: string;
@@ -39,17 +40,45 @@ export function insertUser(deps: Pick<Deps, 'db'>, email = `${randomUUID()}@exam
   return id;
 }
 
+/** A document whose chunks are made already: what ingestion has in hand before it embeds. */
+export interface ChunkedDocument {
+  fileName: string;
+  summary: string;
+  rows: ChunkRow[];
+}
+
 /**
- * Writes a completed document the way ingestion does: a `documents` row, chunks for the three
- * layers (summary, parents, children), their full-text rows and vectors, through the same writer ingestion uses.
+ * Writes a completed document the way ingestion ends: a `documents` row, then the rows embedded
+ * and written through ingestion's own index writer (vectors, chunks, full text, completion).
  */
+export async function writeChunkedDocument(
+  deps: Pick<Deps, 'db' | 'embedder' | 'embeddingIndex'>,
+  owner: { userId: string; kbId: string },
+  doc: ChunkedDocument,
+): Promise<string> {
+  const documentId = randomUUID();
+  insertDocumentRow(deps.db, {
+    id: documentId,
+    ...owner,
+    fileName: doc.fileName,
+    mimeType: 'text/markdown',
+    size: doc.rows.reduce((n, r) => n + Buffer.byteLength(r.content), 0),
+    sha256: createHash('sha256').update(documentId).digest('hex'),
+    storageKey: `seed/${documentId}`,
+  });
+  const title = doc.fileName.replace(/\.[^.]+$/, '');
+  const chunks = await embedChunks(deps.embedder, doc.rows);
+  await replaceDocumentIndex(deps, { ...owner, documentId, title, summary: doc.summary, chunks });
+  return documentId;
+}
+
+/** Writes a draft as a completed document of the three layers (summary, parents, children). */
 export async function writeDocument(
-  deps: Pick<Deps, 'db' | 'embedder' | 'vectors'>,
+  deps: Pick<Deps, 'db' | 'embedder' | 'embeddingIndex'>,
   userId: string,
   kbId: string,
   draft: DraftDocument,
 ): Promise<LoadedDocument> {
-  const documentId = randomUUID();
   const rows: ChunkRow[] = [
     { ...blank, id: randomUUID(), layer: 'document', heading: draft.fileName, content: draft.summary },
   ];
@@ -62,44 +91,12 @@ export async function writeDocument(
       rows.push({ ...blank, id: randomUUID(), parentId, layer: 'child', position: j, heading: p.heading, content });
     });
   });
-  const size = draft.parents.reduce((n, p) => n + p.content.length, 0);
-  const analysed = analyseChunks(rows);
-  const { sqlite } = deps.db;
-  sqlite.transaction(() => {
-    sqlite
-      .prepare(
-        `INSERT INTO documents (id, user_id, kb_id, file_name, mime_type, size, sha256, storage_key, status, progress,
-           summary, parent_count, child_count, completed_at)
-         VALUES (?, ?, ?, ?, 'text/markdown', ?, ?, ?, 'completed', 100, ?, ?, ?, ?)`,
-      )
-      .run(
-        documentId,
-        userId,
-        kbId,
-        draft.fileName,
-        size,
-        createHash('sha256').update(documentId).digest('hex'),
-        `test/${documentId}`,
-        draft.summary,
-        draft.parents.length,
-        rows.length - draft.parents.length - 1,
-        Date.now(),
-      );
-    writeDocumentChunks(deps.db, { userId, kbId, documentId }, rows, analysed);
-  })();
-  const vectors = await deps.embedder.embed(rows.map(embeddingText));
-  await deps.vectors.upsert(
-    rows.map((r, i) => ({
-      id: r.id,
-      userId,
-      kbId,
-      documentId,
-      parentId: r.parentId,
-      layer: r.layer,
-      vector: vectors[i],
-    })),
+  const id = await writeChunkedDocument(
+    deps,
+    { userId, kbId },
+    { fileName: draft.fileName, summary: draft.summary, rows },
   );
-  return { id: documentId, fileName: draft.fileName, parents };
+  return { id, fileName: draft.fileName, parents };
 }
 
 /** Title, sections and paragraphs of a small Markdown file; the summary lists the sections with their first sentences. */

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_EMBEDDING_MODEL } from '../../services/core/embedder/local.ts';
 import { processDocument } from '../../services/core/ingest/pipeline.ts';
-import { reindexStatus, startReindex } from '../../services/core/search/index.ts';
 import { reanalyseStaleText } from '../../services/core/search/reanalyse.ts';
 import { createRootApp } from '../../services/root.ts';
 import { createTestDeps, type TestDeps } from '../helpers/deps.ts';
@@ -93,8 +92,10 @@ describe.each(versions)('an installation made by version %s', (version) => {
     expect(await reanalyseStaleText(deps)).toBe(facts.documents.length + 1);
     expect(await reanalyseStaleText(deps)).toBe(0);
     expect((await ask()).json.hits[0].document.fileName).toBe('tea-brewing.md');
-    expect(await startReindex(deps)).toBe(true);
-    expect(reindexStatus(deps).find((s) => s.state === 'active')?.model).toBe(LOCAL_EMBEDDING_MODEL);
+    expect(await deps.embeddingIndex.rebuild()).toBe(true);
+    expect(deps.embeddingIndex.status()).toEqual([
+      expect.objectContaining({ model: LOCAL_EMBEDDING_MODEL, state: 'active', progress: 1 }),
+    ]);
     const { json } = await ask();
     expect(json.hits[0].document.fileName).toBe('tea-brewing.md');
     expect(json.hits[0].children[0].content).toContain('八十度');

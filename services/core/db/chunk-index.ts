@@ -1,6 +1,6 @@
 import { segmentForIndex } from '../text/tokenize.ts';
 import type { Db } from './index.ts';
-import { type ChunkLayer, chunkLayers } from './schema.ts';
+import { type ChunkLayer, chunkLayers, type DocumentMetadata } from './schema.ts';
 
 /**
  * The owner of a document's index rows in SQLite: `chunks` (the text of the three layers) and
@@ -49,6 +49,8 @@ export interface AnalysedChunk {
 export function analyseChunks(rows: Array<Pick<ChunkRow, 'content' | 'heading'>>): AnalysedChunk[] {
   return rows.map((r) => ({ content: segmentForIndex(r.content), heading: segmentForIndex(r.heading ?? '') }));
 }
+
+const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(',');
 
 /** A token naming an id inside the `scope` column (ids are UUIDs; other characters are dropped). */
 const token = (prefix: string, id: string) => `${prefix}${id.toLowerCase().replace(/[^a-z0-9]/g, '')}`;
@@ -137,6 +139,44 @@ function writeText(db: Db, owner: ChunkOwner, rows: ChunkRow[], analysed: Analys
   });
 }
 
+/** Whether a document's row still exists (it may be deleted while it is being processed). */
+export function documentExists(db: Db, documentId: string): boolean {
+  return db.sqlite.prepare('SELECT 1 FROM documents WHERE id = ?').get(documentId) !== undefined;
+}
+
+/** What a finished ingestion records on the document row besides its chunks. */
+export interface IndexedDocument {
+  title: string;
+  summary: string;
+  embeddingModel: string;
+}
+
+/**
+ * Writes a document's index rows (see `writeDocumentChunks`) and marks it `completed` with its
+ * title, summary, section and passage counts. False, writing nothing, when the document is gone.
+ * Call inside a write transaction.
+ */
+export function completeDocumentIndex(
+  db: Db,
+  owner: ChunkOwner,
+  rows: ChunkRow[],
+  analysed: AnalysedChunk[],
+  done: IndexedDocument,
+): boolean {
+  if (!documentExists(db, owner.documentId)) return false;
+  writeDocumentChunks(db, owner, rows, analysed);
+  const counts = { parent: 0, child: 0 };
+  for (const c of rows) if (c.layer !== 'document') counts[c.layer]++;
+  const now = Date.now();
+  db.sqlite
+    .prepare(
+      `UPDATE documents SET status = 'completed', stage = NULL, progress = 100, error = NULL, summary = ?, title = ?,
+         parent_count = ?, child_count = ?, embedding_model = ?, completed_at = ?, updated_at = ? WHERE id = ?`,
+    )
+    .run(done.summary, done.title, counts.parent, counts.child, done.embeddingModel, now, now, owner.documentId);
+  return true;
+}
+
 /** The chunk rows of a document, in layer order (document, parents, children) and position. */
 export function documentChunks(db: Db, documentId: string): ChunkRow[] {
   return db.sqlite
@@ -146,6 +186,70 @@ export function documentChunks(db: Db, documentId: string): ChunkRow[] {
        ORDER BY CASE layer WHEN 'document' THEN 0 WHEN 'parent' THEN 1 ELSE 2 END, position`,
     )
     .all(documentId) as ChunkRow[];
+}
+
+/** A chunk row with its place, as a re-embedding reads it. */
+export interface StoredChunk extends Pick<ChunkRow, 'id' | 'parentId' | 'layer' | 'heading' | 'content'>, ChunkOwner {
+  rowid: number;
+}
+
+const STORED_CHUNK = `SELECT rowid, id, user_id AS userId, kb_id AS kbId, document_id AS documentId,
+  parent_id AS parentId, layer, heading, content FROM chunks`;
+
+/** Every chunk row, in pages by rowid: the rows after `afterRowid`, at most `limit`. */
+export function chunksAfter(db: Db, afterRowid: number, limit: number): StoredChunk[] {
+  return db.sqlite
+    .prepare(`${STORED_CHUNK} WHERE rowid > ? ORDER BY rowid LIMIT ?`)
+    .all(afterRowid, limit) as StoredChunk[];
+}
+
+/** A document's chunk rows as stored now, in rowid order. */
+export function documentStoredChunks(db: Db, documentId: string): StoredChunk[] {
+  return db.sqlite.prepare(`${STORED_CHUNK} WHERE document_id = ? ORDER BY rowid`).all(documentId) as StoredChunk[];
+}
+
+/** How many chunk rows there are, all layers and KBs. */
+export function countChunks(db: Db): number {
+  return (db.sqlite.prepare('SELECT count(*) AS n FROM chunks').get() as { n: number }).n;
+}
+
+/** The heading and text of these chunks as stored now; a chunk deleted since is missing. */
+export function chunkTexts(db: Db, ids: string[]): Map<string, Pick<ChunkRow, 'heading' | 'content'>> {
+  if (ids.length === 0) return new Map();
+  const rows = db.sqlite
+    .prepare(`SELECT id, heading, content FROM chunks WHERE id IN (${placeholders(ids.length)})`)
+    .all(...ids) as Array<Pick<ChunkRow, 'id' | 'heading' | 'content'>>;
+  return new Map(rows.map((r) => [r.id, { heading: r.heading, content: r.content }]));
+}
+
+/** The text of these chunks of one KB, by id. */
+export function kbChunkContents(db: Db, kbId: string, ids: string[]): Map<string, string> {
+  if (ids.length === 0) return new Map();
+  const rows = db.sqlite
+    .prepare(`SELECT id, content FROM chunks WHERE id IN (${placeholders(ids.length)}) AND +kb_id = ?`)
+    .all(...ids, kbId) as Array<{ id: string; content: string }>;
+  return new Map(rows.map((r) => [r.id, r.content]));
+}
+
+/** A document as a search hit names it: its file name and summary (the document layer's text when it has none). */
+export interface DocumentHeading {
+  id: string;
+  fileName: string;
+  summary: string;
+  metadata: DocumentMetadata;
+}
+
+/** The file names, summaries and metadata of these documents of one KB partition, by id. */
+export function documentHeadings(db: Db, userId: string, kbId: string, ids: string[]): Map<string, DocumentHeading> {
+  if (ids.length === 0) return new Map();
+  const rows = db.sqlite
+    .prepare(
+      `SELECT d.id, d.file_name AS fileName, coalesce(d.summary, s.content, '') AS summary, d.metadata FROM documents d
+       LEFT JOIN chunks s ON s.document_id = d.id AND s.layer = 'document'
+       WHERE d.id IN (${placeholders(ids.length)}) AND +d.user_id = ? AND +d.kb_id = ?`,
+    )
+    .all(...ids, userId, kbId) as Array<Omit<DocumentHeading, 'metadata'> & { metadata: string }>;
+  return new Map(rows.map((r) => [r.id, { ...r, metadata: JSON.parse(r.metadata) as DocumentMetadata }]));
 }
 
 /** Completed documents whose full-text rows were written by an older text analysis, oldest first. */
@@ -191,7 +295,7 @@ export function childCounts(db: Db, parentIds: string[]): Map<string, number> {
   if (parentIds.length === 0) return new Map();
   const rows = db.sqlite
     .prepare(
-      `SELECT parent_id AS id, count(*) AS n FROM chunks WHERE parent_id IN (${parentIds.map(() => '?').join(',')})
+      `SELECT parent_id AS id, count(*) AS n FROM chunks WHERE parent_id IN (${placeholders(parentIds.length)})
        GROUP BY parent_id`,
     )
     .all(...parentIds) as Array<{ id: string; n: number }>;

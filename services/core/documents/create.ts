@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { kbAccess, type Principal } from '../access/index.ts';
-import { tables } from '../db/index.ts';
+import { type Db, tables } from '../db/index.ts';
 import type { DocumentMetadata } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../errors.ts';
 import { detectFileKind } from '../ingest/parsers/detect.ts';
 import { mimeTypes } from '../ingest/parsers/types.ts';
-import { type PublicDocument, toPublicDocument } from './index.ts';
+import { type DocumentRow, type PublicDocument, toPublicDocument } from './index.ts';
 
 export interface Upload {
   fileName: string;
@@ -74,11 +74,7 @@ export async function insertAndEnqueue(
   deps: Pick<Deps, 'db' | 'queue' | 'logger'>,
   values: Omit<typeof tables.documents.$inferInsert, 'status'>,
 ): Promise<PublicDocument> {
-  const row = deps.db.orm
-    .insert(tables.documents)
-    .values({ ...values, status: 'queued' })
-    .returning()
-    .get();
+  const row = insertDocumentRow(deps.db, values);
   try {
     await deps.queue.enqueue(row.id);
   } catch (err) {
@@ -88,4 +84,13 @@ export async function insertAndEnqueue(
     );
   }
   return toPublicDocument(row);
+}
+
+/** Writes a new document's `queued` row; ingestion (or a seeder through the same index writer) completes it. */
+export function insertDocumentRow(db: Db, values: Omit<typeof tables.documents.$inferInsert, 'status'>): DocumentRow {
+  return db.orm
+    .insert(tables.documents)
+    .values({ ...values, status: 'queued' })
+    .returning()
+    .get();
 }

@@ -2,9 +2,9 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Principal } from '../access/index.ts';
 import { type Db, tables } from '../db/index.ts';
+import { invalidateKb } from '../db/kb-generation.ts';
 import type { DocumentMetadata } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
-import { invalidateKb } from '../search/generation.ts';
 import { documentAccess, type PublicDocument, toPublicDocument } from './index.ts';
 
 export type { DocumentMetadata, MetadataValue } from '../db/schema.ts';
@@ -74,6 +74,6 @@ export function setDocumentMetadata(
     .where(eq(tables.documents.id, doc.id))
     .returning()
     .get();
-  invalidateKb({ db }, doc.kbId);
+  invalidateKb(db, doc.kbId);
   return toPublicDocument(row);
 }

@@ -1,25 +1,24 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { eq } from 'drizzle-orm';
+import { documentExists } from '../db/chunk-index.ts';
 import { tables } from '../db/index.ts';
 import type { Deps } from '../deps.ts';
 import type { JobAttempt } from '../queue/index.ts';
 import { PermanentJobError } from '../queue/index.ts';
 import { countTokens } from '../text/tokenize.ts';
 import { chunkDocument, type ParentDraft } from './chunking.ts';
-import { embeddingText } from './embedding-text.ts';
 import { IngestError } from './errors.ts';
 import { chunkId } from './ids.ts';
 import { DocumentGoneError, markFailed, noteRetry, setProgress, startProcessing } from './progress.ts';
 import { loadSource } from './source.ts';
 import { summarize } from './summary.ts';
-import { type IndexedChunk, replaceDocumentIndex } from './write-index.ts';
+import { embedChunks, type IndexedChunk, replaceDocumentIndex } from './write-index.ts';
 
 export type IngestDeps = Pick<
   Deps,
-  'db' | 'storage' | 'parser' | 'embedder' | 'vectors' | 'chat' | 'config' | 'logger'
+  'db' | 'storage' | 'parser' | 'embedder' | 'embeddingIndex' | 'chat' | 'config' | 'logger'
 >;
 
-const EMBED_BATCH = 64;
 /** More starts than this mean earlier runs died mid-way (killed, out of memory): stop trying. */
 export const MAX_STARTS = 6;
 
@@ -110,20 +109,11 @@ export async function processDocument(deps: IngestDeps, documentId: string): Pro
   const rows = layout(documentId, title, summary, parents);
 
   setProgress(db, documentId, 'embedding', 40);
-  const vectors: Float32Array[] = [];
-  for (let i = 0; i < rows.length; i += EMBED_BATCH) {
-    const batch = rows.slice(i, i + EMBED_BATCH).map(embeddingText);
-    vectors.push(...(await deps.embedder.embed(batch)));
-    setProgress(db, documentId, 'embedding', 40 + (50 * Math.min(rows.length, i + EMBED_BATCH)) / rows.length);
-    await yieldToLoop();
-  }
+  const chunks = await embedChunks(deps.embedder, rows, (share) =>
+    setProgress(db, documentId, 'embedding', 40 + 50 * share),
+  );
 
   setProgress(db, documentId, 'indexing', 90);
-  const chunks = rows.map((r, i) => {
-    const vector = vectors[i];
-    if (!vector) throw new Error(`embedder returned ${vectors.length} vectors for ${rows.length} texts`);
-    return { ...r, vector };
-  });
   const written = await replaceDocumentIndex(deps, {
     documentId,
     userId: doc.userId,
@@ -153,7 +143,7 @@ export async function runIngestJob(deps: IngestDeps, documentId: string, attempt
   try {
     await processDocument(deps, documentId);
   } catch (err) {
-    const gone = !deps.db.sqlite.prepare('SELECT 1 FROM documents WHERE id = ?').get(documentId);
+    const gone = !documentExists(deps.db, documentId);
     if (err instanceof DocumentGoneError || gone) {
       deps.logger.info({ documentId }, 'document deleted while processing');
       return;

@@ -1,4 +1,5 @@
 import type { Config } from '../config.ts';
+import { recordedDimension } from '../db/embedding-indexes.ts';
 import type { Db } from '../db/index.ts';
 import type { ReadinessCheck } from '../deps.ts';
 import { createOneApiEmbedder, type OneApiEmbedder } from '../embedder/oneapi.ts';
@@ -57,10 +58,8 @@ export function buildLlm(config: Config, logger: Logger): LlmParts {
  */
 export async function resolveEmbeddingDimension(embedder: OneApiEmbedder, db: Db): Promise<void> {
   if (embedder.dimension > 0) return;
-  const row = db.sqlite.prepare('SELECT dimension FROM embedding_indexes WHERE model = ?').get(embedder.model) as
-    | { dimension: number }
-    | undefined;
-  if (row) return embedder.assumeDimension(row.dimension);
+  const recorded = recordedDimension(db, embedder.model);
+  if (recorded) return embedder.assumeDimension(recorded);
   try {
     await embedder.ensureDimension();
   } catch (err) {

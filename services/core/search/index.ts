@@ -1,37 +1,39 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { kbAccess, type Principal } from '../access/index.ts';
+import { kbGeneration } from '../db/kb-generation.ts';
 import { documentsMatching } from '../db/metadata-filter.ts';
 import type { Deps } from '../deps.ts';
 import { validationError } from '../errors.ts';
 import { ftsQuery } from '../text/tokenize.ts';
-import { activeIndex } from './active-index.ts';
 import { metadataFilterSchema, normalizeFilter } from './filter.ts';
-import { kbGeneration } from './generation.ts';
 import { hydrate } from './hydrate.ts';
 import { DEFAULT_POLICY } from './policy.ts';
 import { reanalyseStaleText } from './reanalyse.ts';
-import { startReindex } from './reindex.ts';
 import { remoteSearch } from './remote.ts';
 import { planRerank } from './rerank.ts';
 import { retrieveIds } from './retrieve.ts';
 import { type SearchRequest, type SearchResult, searchModes } from './types.ts';
 
-export { invalidateKb } from './generation.ts';
-export { indexReadiness, reindexStatus, startReindex } from './reindex.ts';
-
 /**
- * Brings the indexes up to this version in the background, at start: full text written by
- * an older text analysis is re-analysed, and a changed embedding model is re-embedded
- * (searches keep using the old vectors until the new ones are complete).
+ * Brings the indexes up to this version in the background, at start: full text written by an
+ * older text analysis is re-analysed, retired embedding indexes left by an interrupted switch
+ * are dropped, and a changed embedding model is re-embedded (searches keep using the old
+ * vectors until the new ones are complete). `deps.close()` stops it at its next step.
  */
 export async function maintainIndexes(deps: Deps): Promise<void> {
-  try {
-    await reanalyseStaleText(deps);
-  } catch (err) {
-    deps.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'full-text re-analysis failed');
-  }
-  await startReindex(deps);
+  const index = deps.embeddingIndex;
+  const attempt = async (what: string, fn: () => Promise<unknown>) => {
+    if (index.signal.aborted) return;
+    try {
+      await fn();
+    } catch (err) {
+      deps.logger.error({ err: err instanceof Error ? err.message : String(err) }, `${what} failed`);
+    }
+  };
+  await attempt('full-text re-analysis', () => reanalyseStaleText(deps, index.signal));
+  await attempt('dropping retired embedding indexes', () => index.retire());
+  await attempt('re-embedding', () => index.rebuild());
 }
 
 export const MAX_TOP_K = 50;
@@ -84,11 +86,11 @@ export async function searchLocal(deps: Deps, who: Principal, req: SearchRequest
   // Checked before the cache: a removed member's next search is refused, cached results included.
   // The KB's vectors and chunks live under its creator's id, whoever the member searching is.
   const { userId } = kbAccess(deps.db, who, kbId, 'read');
-  const index = await activeIndex(deps);
+  const index = await deps.embeddingIndex.searched();
   const model = `${index.embedder.model}:${index.store.dimension}`;
   const rerank = planRerank(deps.reranker, topK);
   const variant = `${model}|${mode}|${topK}|${hybrid}|${rerank.key}|${JSON.stringify(filter ?? null)}|${query}`;
-  const resultKey = `cos:res:${kbId}:${kbGeneration(deps, kbId)}:${hash(variant)}`;
+  const resultKey = `cos:res:${kbId}:${kbGeneration(deps.db, kbId)}:${hash(variant)}`;
   const embeddingKey = `cos:emb:${hash(`${model}|${query}`)}`;
   // A query embedding that depends on the index (the built-in embedder's) is never cached.
   const remoteEmbedding = !index.embedder.embedQuery;

@@ -1,8 +1,8 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { analyseChunks, documentChunks, rewriteDocumentText, staleTextDocuments } from '../db/chunk-index.ts';
 import { writeTransaction } from '../db/index.ts';
+import { invalidateKb } from '../db/kb-generation.ts';
 import type { Deps } from '../deps.ts';
-import { invalidateKb } from './generation.ts';
 
 const BATCH = 20;
 
@@ -10,11 +10,11 @@ const BATCH = 20;
  * Rewrites the full-text rows of documents indexed by an older text analysis, from the chunk
  * text already stored: one short write transaction per document, the event loop free between
  * them. Safe to run in several processes at once (each rewrite replaces the whole document's
- * rows). Returns how many documents were rewritten.
+ * rows). Stops between documents once `signal` is aborted. Returns how many documents were rewritten.
  */
-export async function reanalyseStaleText(deps: Pick<Deps, 'db' | 'logger'>): Promise<number> {
+export async function reanalyseStaleText(deps: Pick<Deps, 'db' | 'logger'>, signal?: AbortSignal): Promise<number> {
   let done = 0;
-  for (;;) {
+  while (!signal?.aborted) {
     const stale = staleTextDocuments(deps.db, BATCH);
     if (stale.length === 0) break;
     if (done === 0) deps.logger.info('re-analysing the full text of documents indexed by an older version');
@@ -23,10 +23,11 @@ export async function reanalyseStaleText(deps: Pick<Deps, 'db' | 'logger'>): Pro
       const analysed = analyseChunks(rows);
       writeTransaction(deps.db, () => {
         rewriteDocumentText(deps.db, owner, rows, analysed);
-        invalidateKb(deps, owner.kbId);
+        invalidateKb(deps.db, owner.kbId);
       });
       done++;
       await yieldToLoop();
+      if (signal?.aborted) break;
     }
   }
   if (done > 0) deps.logger.info({ documents: done }, 'full text re-analysed');

@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { countEmbeddings, createTestDeps, type TestDeps } from '../../../tests/helpers/deps.ts';
 import { draftFromMarkdown, insertUser, type LoadedDocument, writeDocument } from '../../../tests/search/load.ts';
+import { invalidateKb } from '../db/kb-generation.ts';
 import { AppError } from '../errors.ts';
 import { createKb } from '../kbs/index.ts';
-import { invalidateKb, search } from './index.ts';
+import { search } from './index.ts';
 
 const BEES = `# Bees\n\n## Swarming\n\nA crowded hive swarms in spring when the old queen leaves.\n\nAdd a super to give the colony space.\n\n## Mites\n\nVarroa mites spread viruses among bees.\n\nTreat with oxalic acid in winter.`;
 const TEA = `# 茶\n\n## 绿茶\n\n绿茶用八十度的水冲泡。\n\n玻璃杯适合冲泡绿茶。\n\n## 普洱\n\n普洱茶需要通风避光存放。`;
@@ -136,7 +137,7 @@ describe('search', () => {
     deps.db.sqlite
       .prepare("DELETE FROM chunks WHERE document_id IN (SELECT id FROM documents WHERE file_name = 'bread.md')")
       .run();
-    invalidateKb(deps, kbId);
+    invalidateKb(deps.db, kbId);
     const gone = await search(deps, { userId }, { kbId, query: 'sourdough starter feeding', mode: 'flat' });
     expect(gone.hits.some((h) => h.document.fileName === 'bread.md')).toBe(false);
   });

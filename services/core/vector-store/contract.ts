@@ -134,6 +134,15 @@ export function vectorStoreContract(name: string, open: (dimension: number) => P
       await store.deleteByKb(u1, kb2);
     });
 
+    it('drops every vector, twice safely, and starts empty when used again', async () => {
+      await store.upsert([point({ userId: u1, kbId: kb1, vector: axis(0) })]);
+      await store.drop();
+      await store.drop();
+      await store.init();
+      expect(await store.count()).toBe(0);
+      expect(await store.search(axis(0), { userId: u1, kbId: kb1, layer: 'child' }, 5)).toEqual([]);
+    });
+
     it('counts by any part of a filter', async () => {
       await store.upsert([
         point({ userId: u1, kbId: kb1, layer: 'document', vector: axis(0) }),

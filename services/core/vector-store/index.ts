@@ -14,6 +14,16 @@ export interface VectorPoint {
   layer: ChunkLayer;
 }
 
+/** The point of a chunk of a document: its vector under the chunk's id, with the ids a search filters on. */
+export function chunkPoint(
+  owner: Pick<VectorPoint, 'userId' | 'kbId' | 'documentId'>,
+  chunk: Pick<VectorPoint, 'id' | 'parentId' | 'layer'>,
+  vector: Float32Array,
+): VectorPoint {
+  const { userId, kbId, documentId } = owner;
+  return { id: chunk.id, vector, userId, kbId, documentId, parentId: chunk.parentId, layer: chunk.layer };
+}
+
 /** Every search is scoped to one KB (under its partition) and one layer; the rest narrows it further. */
 export interface VectorFilter {
   userId: string;
@@ -52,6 +62,8 @@ export interface VectorStore {
   deleteByDocument(userId: string, documentId: string): Promise<void>;
   deleteByKb(userId: string, kbId: string): Promise<void>;
   count(filter?: Partial<VectorFilter>): Promise<number>;
+  /** Removes the table or collection with every vector in it (an index no longer used). Safe to call twice. */
+  drop(): Promise<void>;
   health(): Promise<VectorStoreHealth>;
   close(): Promise<void>;
 }

@@ -142,6 +142,10 @@ export function createQdrantVectorStore(opts: QdrantOptions): VectorStore {
       await ensure();
       return (await client.count(collection, { filter: { must: conditions(filter) }, exact: true })).count;
     },
+    async drop() {
+      ready = undefined;
+      if ((await client.collectionExists(collection)).exists) await client.deleteCollection(collection);
+    },
     async health() {
       try {
         await ensure();

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/index.ts';
 import { axis, vectorStoreContract } from './contract.ts';
 import { createSqliteVectorStore } from './sqlite.ts';
+import { tableName } from './sqlite-sql.ts';
 
 function openTemp() {
   const dir = mkdtempSync(join(tmpdir(), 'cos-vec-'));
@@ -32,6 +33,27 @@ describe('sqlite-vec store', () => {
       { id: 'c1', vector: axis(0), userId: 'u', kbId: 'k', documentId: 'd', parentId: null, layer: 'child' },
     ]);
     expect(await a.count()).toBe(1);
+    expect(await b.count()).toBe(0);
+    dispose();
+  });
+
+  it('drops its tables (vectors, ids and their shadow tables), leaving other models alone', async () => {
+    const { db, dispose } = openTemp();
+    const objects = (model: string, dimension: number) =>
+      (
+        db.sqlite
+          .prepare(`SELECT count(*) AS n FROM sqlite_master WHERE name LIKE ? || '%'`)
+          .get(tableName(model, dimension)) as { n: number }
+      ).n;
+    const a = createSqliteVectorStore(db.sqlite, { model: 'model-a', dimension: 8 });
+    const b = createSqliteVectorStore(db.sqlite, { model: 'model-b', dimension: 4 });
+    await a.init();
+    await b.init();
+    const before = objects('model-b', 4);
+    expect(objects('model-a', 8)).toBe(before);
+    await a.drop();
+    expect(objects('model-a', 8)).toBe(0);
+    expect(objects('model-b', 4)).toBe(before);
     expect(await b.count()).toBe(0);
     dispose();
   });

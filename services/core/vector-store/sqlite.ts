@@ -159,6 +159,10 @@ export function createSqliteVectorStore(sqlite: Sqlite, opts: { model: string; d
       const { sql, params } = pointFilterSql(filter);
       return (sqlite.prepare(`SELECT count(*) AS n FROM "${ids}" WHERE ${sql}`).get(...params) as { n: number }).n;
     },
+    async drop() {
+      sqlite.exec(`DROP TABLE IF EXISTS "${table}"; DROP TABLE IF EXISTS "${ids}";`);
+      ready = false;
+    },
     async health() {
       try {
         const { v } = sqlite.prepare('SELECT vec_version() AS v').get() as { v: string };
