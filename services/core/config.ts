@@ -32,6 +32,8 @@ export const configSchema = z
     REDIS_TLS_CA_FILE: optionalString,
     QDRANT_URL: optionalUrl,
     QDRANT_API_KEY: optionalString,
+    /** The embedded store's search: an HNSW index per large partition, or an exact scan of every vector. */
+    VECTOR_INDEX: z.enum(['hnsw', 'exact']).default('hnsw'),
     ONEAPI_BASE_URL: optionalUrl,
     ONEAPI_KEY: optionalString,
     EMBEDDING_MODEL: z.string().min(1).default('text-embedding-3-small'),

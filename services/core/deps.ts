@@ -92,7 +92,7 @@ export async function buildDeps(config: Config, opts: BuildOptions = {}): Promis
   if (llm.readiness) readiness.push(llm.readiness);
   if (llm.embedder) await resolveEmbeddingDimension(llm.embedder, db);
   const embedder: Embedder = llm.embedder ?? createLocalEmbedder({ statistics: (terms) => termStatistics(db, terms) });
-  const vectors = await buildVectorStore(config, db, embedder);
+  const vectors = await buildVectorStore(config, db, embedder, logger);
   closers.push(() => vectors.close());
   readiness.push({ name: 'vectors', required: true, check: () => vectors.health() });
   const cache = createCache(config, logger);

@@ -50,10 +50,14 @@ describe.skipIf(!available)('Qdrant in a container', () => {
   let n = 0;
   vectorStoreContract('qdrant container', async (dimension) => {
     if (!db) throw new Error('database not open');
-    const store = await buildVectorStore({ QDRANT_URL: url, QDRANT_API_KEY: API_KEY }, db, {
-      model: `contract-${process.pid}-${++n}`,
-      dimension,
-    });
+    const store = await buildVectorStore(
+      { QDRANT_URL: url, QDRANT_API_KEY: API_KEY, DATA_DIR: dir, VECTOR_INDEX: 'hnsw' },
+      db,
+      {
+        model: `contract-${process.pid}-${++n}`,
+        dimension,
+      },
+    );
     if (store.kind !== 'qdrant') throw new Error(`expected the Qdrant store for QDRANT_URL, got ${store.kind}`);
     return { store, dispose: () => store.close() };
   });

@@ -118,7 +118,7 @@ export function createEmbeddingIndex(
   const storeOf = (k: IndexKey): Promise<VectorStore | undefined> => {
     const found = opened.get(keyOf(k));
     if (found) return found.store;
-    const store = buildVectorStore(parts.config, db, k).then(async (s) => {
+    const store = buildVectorStore(parts.config, db, k, logger).then(async (s) => {
       if (listEmbeddingIndexes(db).some((r) => keyOf(r) === keyOf(k))) return s;
       // Dropped by another process between the read of its row and the opening, which re-created it.
       await s.drop();
@@ -171,7 +171,7 @@ export function createEmbeddingIndex(
     const claim = claimIndexBuild(db, key, STALE_MS);
     if (!claim.claimed) return false;
     // The same model at another dimension: nothing reads those vectors any more.
-    if (claim.replaced) await (await buildVectorStore(parts.config, db, claim.replaced)).drop();
+    if (claim.replaced) await (await buildVectorStore(parts.config, db, claim.replaced, logger)).drop();
     await store.init();
     const log = logger.child({ component: 'reindex', from: active?.model, to: embedder.model });
     log.info('re-embedding every chunk for a new embedding model');
@@ -249,7 +249,7 @@ export function createEmbeddingIndex(
       for (const row of listEmbeddingIndexes(db)) {
         // A retired model configured again is rebuilt in place instead.
         if (row.state !== 'retired' || isConfigured(row)) continue;
-        const store = (await opened.get(keyOf(row))?.store) ?? (await buildVectorStore(parts.config, db, row));
+        const store = (await opened.get(keyOf(row))?.store) ?? (await buildVectorStore(parts.config, db, row, logger));
         await store.drop();
         forgetRetiredIndex(db, row);
         await forget(row);

@@ -1,19 +1,26 @@
+import { join } from 'node:path';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/index.ts';
 import type { Embedder } from '../embedder/index.ts';
+import { createHnswVectorStore, type IndexLogger } from './hnsw.ts';
 import type { VectorStore } from './index.ts';
 import { createQdrantVectorStore } from './qdrant.ts';
 import { createSqliteVectorStore } from './sqlite.ts';
 
+/** Where the embedded store saves its approximate indexes: beside the database, never in the bucket. */
+export const vectorIndexDir = (config: Pick<Config, 'DATA_DIR'>) => join(config.DATA_DIR, 'vector-index');
+
 /**
- * The vector store for one model and dimension: Qdrant when QDRANT_URL is set, else
- * sqlite-vec in the SQLite file. A Qdrant that is down at start does not stop the process:
- * the collection is created on first use and /readyz reports the store.
+ * The vector store for one model and dimension: Qdrant when QDRANT_URL is set, else sqlite-vec
+ * in the SQLite file, with an HNSW index per large partition unless VECTOR_INDEX=exact. A
+ * Qdrant that is down at start does not stop the process: the collection is created on first
+ * use and /readyz reports the store.
  */
 export async function buildVectorStore(
-  config: Pick<Config, 'QDRANT_URL' | 'QDRANT_API_KEY'>,
+  config: Pick<Config, 'QDRANT_URL' | 'QDRANT_API_KEY' | 'DATA_DIR' | 'VECTOR_INDEX'>,
   db: Db,
   embedder: Pick<Embedder, 'model' | 'dimension'>,
+  logger?: IndexLogger,
 ): Promise<VectorStore> {
   const { model, dimension } = embedder;
   if (!(dimension > 0)) throw new Error(`embedding dimension of ${model} is unknown`);
@@ -22,7 +29,10 @@ export async function buildVectorStore(
     await store.init().catch(() => undefined);
     return store;
   }
-  const store = createSqliteVectorStore(db.sqlite, { model, dimension });
+  const store =
+    config.VECTOR_INDEX === 'exact'
+      ? createSqliteVectorStore(db.sqlite, { model, dimension })
+      : createHnswVectorStore(db.sqlite, { model, dimension, dir: vectorIndexDir(config), logger });
   await store.init();
   return store;
 }

@@ -51,7 +51,7 @@ export interface VectorStoreHealth {
  * An instance serves one embedding model and dimension (its own collection or table).
  */
 export interface VectorStore {
-  readonly kind: 'sqlite-vec' | 'qdrant';
+  readonly kind: 'sqlite-vec' | 'hnsw' | 'qdrant';
   readonly model: string;
   readonly dimension: number;
   /** Creates the collection/table and its indexes if missing. Safe to call twice. */
@@ -59,6 +59,13 @@ export interface VectorStore {
   /** Inserts or replaces points by id. */
   upsert(points: VectorPoint[]): Promise<void>;
   search(vector: Float32Array, filter: VectorFilter, limit: number): Promise<VectorHit[]>;
+  /**
+   * Whether a search of a whole partition (a user's KB, one layer) is fast here, whatever its
+   * size: true with an approximate index, false where the store would scan every point.
+   */
+  fastWideSearch(scope: Pick<VectorFilter, 'userId' | 'kbId' | 'layer'>): boolean;
+  /** Builds or loads whatever index searches need, before they come; resolves when done. */
+  prepare(): Promise<void>;
   deleteByDocument(userId: string, documentId: string): Promise<void>;
   deleteByKb(userId: string, kbId: string): Promise<void>;
   count(filter?: Partial<VectorFilter>): Promise<number>;

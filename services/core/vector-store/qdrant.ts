@@ -87,6 +87,8 @@ export function createQdrantVectorStore(opts: QdrantOptions): VectorStore {
     model,
     dimension,
     init: ensure,
+    fastWideSearch: () => true,
+    prepare: ensure,
     async upsert(points) {
       for (const p of points) checkLength(p.vector);
       if (points.length === 0) return;

@@ -1,0 +1,226 @@
+import { createHash } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { setImmediate as yieldToEvents } from 'node:timers/promises';
+import type { Sqlite } from '../db/index.ts';
+import { HnswPartition, type HnswSettings } from './hnsw-partition.ts';
+import type { VectorStore } from './index.ts';
+import { checkQuery, exactSearch, sqliteVecHealth, tableOperations, topHits } from './sqlite.ts';
+import { normalize } from './sqlite-sql.ts';
+import { createSqliteVectorTable, type PartitionScope } from './sqlite-table.ts';
+
+/** Where the store says that an index was built, and why one could not be. */
+export interface IndexLogger {
+  info(fields: object, msg: string): void;
+  warn(fields: object, msg: string): void;
+}
+
+export interface HnswStoreOptions {
+  model: string;
+  dimension: number;
+  /** Where partition indexes are saved (beside the database); unset keeps them in memory only. */
+  dir?: string;
+  /** Partitions with fewer points are scanned exactly: below this an exact scan is as fast. */
+  minPoints?: number;
+  /** Partitions up to this size are indexed by the search that first needs them; larger ones in the background. */
+  inlineBuild?: number;
+  settings?: Partial<HnswSettings>;
+  logger?: IndexLogger;
+}
+
+export const DEFAULT_HNSW: HnswSettings = {
+  connectivity: 16,
+  expansionAdd: 128,
+  expansionSearch: 128,
+  quantization: 'i8',
+};
+/** How long a search may spend bringing an index up to date before it answers exactly instead. */
+const SEARCH_CATCH_UP_MS = 25;
+/** One slice of background building, between which requests are served. */
+const BUILD_SLICE_MS = 15;
+/** Past this share of removed points the graph is rebuilt. */
+const REBUILD_REMOVED_SHARE = 0.25;
+
+/** Candidates taken from the graph for `limit` results, all rescored with the float vectors. */
+export const candidatesFor = (limit: number) => Math.max(2 * limit, limit + 40);
+
+interface Entry {
+  partition: HnswPartition;
+  /** Searchable: built and caught up (or close enough to catch up within a search). */
+  ready: boolean;
+  work?: Promise<void>;
+  /** A fresh graph being built to replace this one. */
+  next?: Promise<void>;
+}
+
+/**
+ * The embedded store with an approximate index: the same sqlite-vec tables (float vectors on
+ * disk, the source of truth) plus, for each partition (a user's KB, one layer) of at least
+ * `minPoints` points, an HNSW graph over int8 copies of its vectors in memory. A search takes
+ * the graph's nearest candidates and rescores them exactly from the float vectors, so scores
+ * are exact cosines and a point deleted by any process is never returned. Searches narrowed to
+ * some documents or parents score those candidates exactly, as do searches of a partition
+ * whose graph is still being built off the request path.
+ */
+export function createHnswVectorStore(sqlite: Sqlite, opts: HnswStoreOptions): VectorStore {
+  const { model, dimension } = opts;
+  const minPoints = opts.minPoints ?? 2000;
+  const inlineBuild = opts.inlineBuild ?? 1000;
+  const settings: HnswSettings = { ...DEFAULT_HNSW, ...opts.settings };
+  const t = createSqliteVectorTable(sqlite, opts);
+  const exact = exactSearch(sqlite, t);
+  const entries = new Map<string, Entry>();
+  /** Partitions found too small, with the table's newest rowid when counted. */
+  const small = new Map<string, number>();
+  let closed = false;
+
+  const keyOf = (s: PartitionScope) => `${s.userId}\u0000${s.kbId}\u0000${s.layer}`;
+  const fileOf = (s: PartitionScope) =>
+    opts.dir && join(opts.dir, t.table, `${createHash('sha256').update(keyOf(s)).digest('hex').slice(0, 32)}.usearch`);
+
+  const saveIfWorth = (p: HnswPartition) => {
+    if (p.dirty >= Math.max(1000, p.size * 0.05)) p.save();
+  };
+
+  /** Catches up (or builds) in slices off the request path, then makes the partition searchable. */
+  const inBackground = (entry: Entry, scope: PartitionScope, why: string) => {
+    if (entry.work) return entry.work;
+    const started = performance.now();
+    entry.work = (async () => {
+      while (!closed && !entry.partition.catchUp(BUILD_SLICE_MS)) await yieldToEvents();
+      if (closed) return;
+      entry.partition.save();
+      entries.set(keyOf(scope), { partition: entry.partition, ready: true });
+      opts.logger?.info(
+        {
+          layer: scope.layer,
+          kbId: scope.kbId,
+          points: entry.partition.size,
+          ms: Math.round(performance.now() - started),
+        },
+        `vector index ${why}`,
+      );
+    })().catch((err: unknown) => {
+      entries.delete(keyOf(scope));
+      opts.logger?.warn({ err: err instanceof Error ? err.message : String(err) }, 'vector index build failed');
+    });
+    return entry.work;
+  };
+
+  /** A fresh graph built from the table, swapped in when complete; the current one (if any) serves meanwhile. */
+  const rebuild = (scope: PartitionScope, why: string) => {
+    const building: Entry = { partition: new HnswPartition(t, scope, settings, fileOf(scope)), ready: false };
+    const current = entries.get(keyOf(scope));
+    if (!current?.ready) {
+      entries.set(keyOf(scope), building);
+      return inBackground(building, scope, why);
+    }
+    current.next ??= inBackground(building, scope, why);
+    return current.next;
+  };
+
+  /** Opens a partition's saved index when it fits the table, else starts building it. */
+  const open = (scope: PartitionScope): Entry | undefined => {
+    const key = keyOf(scope);
+    const now = t.stamp();
+    if (small.get(key) === now.maxRowid) return undefined;
+    const count = t.partitionCount(scope);
+    if (count < minPoints) {
+      small.set(key, now.maxRowid);
+      return undefined;
+    }
+    small.delete(key);
+    const partition = new HnswPartition(t, scope, settings, fileOf(scope));
+    if (partition.load(now) && partition.catchUp(SEARCH_CATCH_UP_MS) && partition.matchesTable()) {
+      const entry = { partition, ready: true };
+      entries.set(key, entry);
+      return entry;
+    }
+    if (count <= inlineBuild) {
+      const fresh = new HnswPartition(t, scope, settings, fileOf(scope));
+      fresh.catchUp(Number.POSITIVE_INFINITY);
+      fresh.save();
+      const entry = { partition: fresh, ready: true };
+      entries.set(key, entry);
+      return entry;
+    }
+    void rebuild(scope, 'built');
+    return entries.get(key);
+  };
+
+  /** The partition's index when it can answer this search now; undefined means scan exactly. */
+  const searchable = (scope: PartitionScope): HnswPartition | undefined => {
+    const entry = entries.get(keyOf(scope)) ?? open(scope);
+    if (!entry?.ready) return undefined;
+    const p = entry.partition;
+    if (!p.upToDate(t.stamp())) {
+      if (!p.catchUp(SEARCH_CATCH_UP_MS)) {
+        entry.ready = false;
+        void inBackground(entry, scope, 'caught up');
+        return undefined;
+      }
+      saveIfWorth(p);
+      if (p.removedShare > REBUILD_REMOVED_SHARE) void rebuild(scope, 'rebuilt after deletes');
+    }
+    return p;
+  };
+
+  const dropKb = (userId: string, kbId: string) => {
+    for (const layer of ['document', 'parent', 'child'] as const) {
+      const scope = { userId, kbId, layer };
+      entries.get(keyOf(scope))?.partition.discard();
+      entries.delete(keyOf(scope));
+      new HnswPartition(t, scope, settings, fileOf(scope)).discard();
+    }
+  };
+
+  const ops = tableOperations(sqlite, t);
+  return {
+    kind: 'hnsw',
+    model,
+    dimension,
+    ...ops,
+    async deleteByKb(userId, kbId) {
+      await ops.deleteByKb(userId, kbId);
+      dropKb(userId, kbId);
+    },
+    fastWideSearch: (scope) => searchable(scope) !== undefined,
+    async prepare() {
+      await Promise.all(
+        t.partitions().map((scope) => {
+          const entry = entries.get(keyOf(scope)) ?? open(scope);
+          return entry?.work;
+        }),
+      );
+    },
+    async search(vector, filter, limit) {
+      if (!checkQuery(dimension, vector, filter, limit)) return [];
+      const query = normalize(vector);
+      const scope = { userId: filter.userId, kbId: filter.kbId, layer: filter.layer };
+      const p = filter.documentIds || filter.parentIds ? undefined : searchable(scope);
+      if (!p) return exact(query, filter, limit);
+      return topHits(t.score(query, p.candidates(query, candidatesFor(limit))), limit);
+    },
+    async health() {
+      const ready = [...entries.values()].filter((e) => e.ready).length;
+      const detail = `table ${t.table}, HNSW (${settings.quantization}) on ${ready} partitions, ${entries.size - ready} building`;
+      return sqliteVecHealth(sqlite, detail);
+    },
+    /** Stops the builds under way, then drops the tables and every saved index of this model. */
+    async drop() {
+      closed = true;
+      await Promise.all([...entries.values()].flatMap((e) => [e.work, e.next]));
+      entries.clear();
+      small.clear();
+      closed = false;
+      await ops.drop();
+      if (opts.dir) rmSync(join(opts.dir, t.table), { recursive: true, force: true });
+    },
+    async close() {
+      closed = true;
+      await Promise.all([...entries.values()].flatMap((e) => [e.work, e.next]));
+      for (const e of entries.values()) if (e.ready && e.partition.dirty > 0) e.partition.save();
+      entries.clear();
+    },
+  };
+}
