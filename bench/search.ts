@@ -1,6 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../services/core/config.ts';
 import { buildDeps, type Deps } from '../services/core/deps.ts';
 import { hydrate } from '../services/core/search/hydrate.ts';
@@ -8,14 +10,27 @@ import { DEFAULT_POLICY } from '../services/core/search/policy.ts';
 import { retrieveIds } from '../services/core/search/retrieve.ts';
 import type { SearchMode } from '../services/core/search/types.ts';
 import { ftsQuery } from '../services/core/text/tokenize.ts';
+import type { VectorStore } from '../services/core/vector-store/index.ts';
+import { createSqliteVectorStore } from '../services/core/vector-store/sqlite.ts';
 import { buildCorpus, type Corpus, rng } from './search-corpus.ts';
+import { ENGINES } from './vectors.ts';
 
 /**
- * `npm run bench:search`: p50/p95 of the core retrieval call (query embedding excluded) per
- * mode at 10k and 100k child chunks in the embedded store, RSS, and an in-process brute-force
- * scan over the same child vectors as the floor to compare with.
+ * `npm run bench:search`, in two parts.
+ * 1. Retrieval modes: p50/p95 of the core retrieval call (query embedding excluded) per mode at
+ *    10k and 100k child chunks of a generated text corpus with the built-in embedder, through
+ *    the exact scan and through the HNSW index, and an in-process brute-force scan as the floor.
+ * 2. Engines side by side: clustered vectors at 100k and 1M points, 256 and 1024 dimensions,
+ *    top 10 of 200 queries, each engine in its own process (`search-engine.ts`): p50, p95,
+ *    recall@10 against the exact answer, build time, RSS, disk and the load average.
+ * `BENCH_SIZES`, `BENCH_ENGINE_SIZES` (e.g. `100000x256,1000000x1024`) and `BENCH_ENGINES` narrow it.
  */
-const SIZES = (process.env.BENCH_SIZES ?? '10000,100000').split(',').map(Number);
+const SIZES = (process.env.BENCH_SIZES ?? '10000,100000').split(',').filter(Boolean).map(Number);
+const ENGINE_SIZES = (process.env.BENCH_ENGINE_SIZES ?? '100000x256,100000x1024,1000000x256')
+  .split(',')
+  .filter(Boolean)
+  .map((s) => s.split('x').map(Number) as [number, number]);
+const ENGINE_LIST = (process.env.BENCH_ENGINES ?? ENGINES.join(',')).split(',').filter(Boolean);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 100);
 const TOP_K = 5;
 
@@ -83,27 +98,36 @@ async function benchSize(children: number) {
     const queries = await queryVectors(deps, corpus);
     const rows: Array<Record<string, string>> = [];
     const modes: SearchMode[] = ['drill-down', 'drill-down-relaxed', 'flat'];
-    for (const hybrid of [false, true]) {
-      for (const mode of modes) {
-        const times: number[] = [];
-        for (const [i, q] of queries.entries()) {
-          const ctx = {
-            db: deps.db,
-            store: deps.vectors,
-            userId: corpus.userId,
-            kbId: corpus.kbId,
-            hybrid,
-            headingWeight: DEFAULT_POLICY.headingWeight,
-            ...q,
-          };
-          const t0 = performance.now();
-          const hits = hydrate(deps.db, corpus.userId, corpus.kbId, await retrieveIds(ctx, mode, TOP_K));
-          if (i >= 5) times.push(performance.now() - t0);
-          if (hits.length === 0) throw new Error(`${mode} found nothing for "${q.text}"`);
+    const dimension = deps.embedder.dimension;
+    const stores: Array<[string, VectorStore]> = [
+      ['exact', createSqliteVectorStore(deps.db.sqlite, { model: deps.embedder.model, dimension })],
+      ['hnsw', deps.vectors],
+    ];
+    const t0 = performance.now();
+    await deps.vectors.prepare();
+    const indexSeconds = ((performance.now() - t0) / 1000).toFixed(1);
+    for (const [storeName, store] of stores)
+      for (const hybrid of [false, true]) {
+        for (const mode of modes) {
+          const times: number[] = [];
+          for (const [i, q] of queries.entries()) {
+            const ctx = {
+              db: deps.db,
+              store,
+              userId: corpus.userId,
+              kbId: corpus.kbId,
+              hybrid,
+              headingWeight: DEFAULT_POLICY.headingWeight,
+              ...q,
+            };
+            const t0 = performance.now();
+            const hits = hydrate(deps.db, corpus.userId, corpus.kbId, await retrieveIds(ctx, mode, TOP_K));
+            if (i >= 5) times.push(performance.now() - t0);
+            if (hits.length === 0) throw new Error(`${mode} found nothing for "${q.text}"`);
+          }
+          rows.push({ mode: `${mode}${hybrid ? ' +hybrid' : ''}, ${storeName}`, ...percentiles(times) });
         }
-        rows.push({ mode: `${mode}${hybrid ? ' +hybrid' : ''}`, ...percentiles(times) });
       }
-    }
     const { rss: rssRetrieval, heapUsed } = process.memoryUsage();
     const all = await loadChildVectors(deps, corpus);
     const floor: number[] = [];
@@ -114,7 +138,8 @@ async function benchSize(children: number) {
     }
     rows.push({ mode: 'brute-force Float32Array (floor)', ...percentiles(floor) });
     console.log(
-      `\n${corpus.childCount} child chunks, ${deps.embedder.model} ${deps.embedder.dimension} dims, built in ${buildSeconds} s, ` +
+      `\n${corpus.childCount} child chunks, ${deps.embedder.model} ${deps.embedder.dimension} dims, built in ${buildSeconds} s ` +
+        `(HNSW indexes ${indexSeconds} s more), ` +
         `RSS ${mb(rssRetrieval)} (JS heap ${mb(heapUsed)}) after the retrieval runs, ` +
         `${mb(process.memoryUsage().rss)} with the brute-force array loaded; load average ${loadavg()[0].toFixed(1)}`,
     );
@@ -125,4 +150,62 @@ async function benchSize(children: number) {
   }
 }
 
+/** Each engine of one size in its own process, after the exact answers are known. */
+function benchEngines(n: number, dim: number): Array<Record<string, number | string>> {
+  const root = mkdtempSync(join(tmpdir(), 'cos-bench-engines-'));
+  const run = (engine: string, dir: string) => {
+    mkdirSync(dir, { recursive: true });
+    const out = execFileSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        fileURLToPath(new URL('./search-engine.ts', import.meta.url)),
+        engine,
+        String(n),
+        String(dim),
+        dir,
+      ],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 20 },
+    );
+    return out.trim().split('\n').pop() ?? '{}';
+  };
+  try {
+    run('truth', root);
+    const results: Array<Record<string, number | string>> = [];
+    for (const engine of ENGINE_LIST) {
+      try {
+        results.push(JSON.parse(run(engine, join(root, engine))));
+      } catch (err) {
+        results.push({ engine, n, dim, error: err instanceof Error ? err.message.split('\n')[0] : String(err) });
+      }
+      console.log(JSON.stringify(results[results.length - 1]));
+    }
+    return results;
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+const fixed = (v: unknown, digits: number) => (typeof v === 'number' ? v.toFixed(digits) : '');
+
 for (const size of SIZES) await benchSize(size);
+const engineRows = ENGINE_SIZES.flatMap(([n, dim]) => benchEngines(n, dim));
+if (engineRows.length > 0) {
+  console.log('\n| engine | points x dims | p50 ms | p95 ms | recall@10 | build s | RSS MiB | disk MiB | load |');
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|');
+  for (const r of engineRows) {
+    const cells = r.error
+      ? [`failed: ${r.error}`, '', '', '', '', '', '']
+      : [
+          fixed(r.p50, 2),
+          fixed(r.p95, 2),
+          fixed(r.recall, 3),
+          fixed(r.buildSeconds, 1),
+          fixed(r.rssMiB, 0),
+          fixed(r.diskMiB, 0),
+          fixed(r.load, 1),
+        ];
+    console.log(`| ${r.engine} | ${r.n} x ${r.dim} | ${cells.join(' | ')} |`);
+  }
+}

@@ -71,7 +71,16 @@ export interface EvalKb {
  */
 export async function buildEvalKb(files: CorpusFile[]): Promise<EvalKb> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cos-eval-'));
-  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
+  // VECTOR_INDEX=exact, or VECTOR_INDEX_MIN_POINTS=0 (an HNSW index on every partition),
+  // compares the approximate index with the exact scan it replaces.
+  const { VECTOR_INDEX, VECTOR_INDEX_MIN_POINTS } = process.env;
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    VECTOR_INDEX,
+    VECTOR_INDEX_MIN_POINTS,
+  });
   const deps = await buildDeps(config, { logger: createLogger({ level: 'silent' }) });
   const close = async () => {
     await deps.close();
@@ -96,6 +105,7 @@ export async function buildEvalKb(files: CorpusFile[]): Promise<EvalKb> {
       stats.children += done.childCount;
     }
     stats.ingestSeconds = (performance.now() - started) / 1000;
+    await deps.vectors.prepare();
     return { deps, userId: user.id, kbId: kb.id, stats, close };
   } catch (err) {
     await close();

@@ -34,6 +34,8 @@ export const configSchema = z
     QDRANT_API_KEY: optionalString,
     /** The embedded store's search: an HNSW index per large partition, or an exact scan of every vector. */
     VECTOR_INDEX: z.enum(['hnsw', 'exact']).default('hnsw'),
+    /** Partitions with fewer vectors are scanned exactly even with VECTOR_INDEX=hnsw. */
+    VECTOR_INDEX_MIN_POINTS: z.coerce.number().int().min(0).max(100_000_000).default(2000),
     ONEAPI_BASE_URL: optionalUrl,
     ONEAPI_KEY: optionalString,
     EMBEDDING_MODEL: z.string().min(1).default('text-embedding-3-small'),

@@ -51,7 +51,7 @@ describe.skipIf(!available)('Qdrant in a container', () => {
   vectorStoreContract('qdrant container', async (dimension) => {
     if (!db) throw new Error('database not open');
     const store = await buildVectorStore(
-      { QDRANT_URL: url, QDRANT_API_KEY: API_KEY, DATA_DIR: dir, VECTOR_INDEX: 'hnsw' },
+      { QDRANT_URL: url, QDRANT_API_KEY: API_KEY, DATA_DIR: dir, VECTOR_INDEX: 'hnsw', VECTOR_INDEX_MIN_POINTS: 2000 },
       db,
       {
         model: `contract-${process.pid}-${++n}`,

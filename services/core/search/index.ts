@@ -18,8 +18,9 @@ import { type SearchRequest, type SearchResult, searchModes } from './types.ts';
 /**
  * Brings the indexes up to this version in the background, at start: full text written by an
  * older text analysis is re-analysed, retired embedding indexes left by an interrupted switch
- * are dropped, and a changed embedding model is re-embedded (searches keep using the old
- * vectors until the new ones are complete). `deps.close()` stops it at its next step.
+ * are dropped, the vector store's approximate indexes are loaded or rebuilt, and a changed
+ * embedding model is re-embedded (searches keep using the old vectors until the new ones are
+ * complete). `deps.close()` stops it at its next step.
  */
 export async function maintainIndexes(deps: Deps): Promise<void> {
   const index = deps.embeddingIndex;
@@ -33,6 +34,7 @@ export async function maintainIndexes(deps: Deps): Promise<void> {
   };
   await attempt('full-text re-analysis', () => reanalyseStaleText(deps, index.signal));
   await attempt('dropping retired embedding indexes', () => index.retire());
+  await attempt('vector index preparation', () => deps.vectors.prepare());
   await attempt('re-embedding', () => index.rebuild());
 }
 

@@ -22,7 +22,10 @@ export interface RetrievalPolicy {
   documentWeight: number;
   /** Candidates taken from each ranking, per layer. */
   pools: { document: number; parent: number; child: number };
-  /** Children are also searched by vector across the whole KB when it has at most this many. */
+  /**
+   * Where a store without an approximate index (the exact scan) still searches children by
+   * vector across the whole KB: at most this many. Stores with one always do.
+   */
   wideVectorChildren: number;
   drillDown: DrillShape;
   relaxed: DrillShape;

@@ -36,15 +36,17 @@ interface Evidence {
 }
 
 /**
- * Documents by their summaries; passages by BM25 across the KB (and by vector too when the KB
- * is small enough to scan); sections by BM25 across the KB and by vector inside the documents
+ * Documents by their summaries; passages by BM25 across the KB (and by vector too when the
+ * store has an index for that, or the KB is small enough to scan); sections by BM25 across the KB and by vector inside the documents
  * the other two layers point at.
  */
 async function gather(ctx: LayerContext, policy: RetrievalPolicy): Promise<Evidence> {
   const { pools, fusion } = policy;
   const all = (limit: number) => ({ text: { limit }, vector: { limit } });
   const documents = await rankLayer(ctx, 'document', all(pools.document), fusion);
-  const wide = kbChildCount(ctx.db, ctx.kbId) <= policy.wideVectorChildren;
+  const wide =
+    ctx.store.fastWideSearch({ userId: ctx.userId, kbId: ctx.kbId, layer: 'child' }) ||
+    kbChildCount(ctx.db, ctx.kbId) <= policy.wideVectorChildren;
   const children = await rankLayer(
     ctx,
     'child',

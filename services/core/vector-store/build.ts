@@ -17,7 +17,7 @@ export const vectorIndexDir = (config: Pick<Config, 'DATA_DIR'>) => join(config.
  * use and /readyz reports the store.
  */
 export async function buildVectorStore(
-  config: Pick<Config, 'QDRANT_URL' | 'QDRANT_API_KEY' | 'DATA_DIR' | 'VECTOR_INDEX'>,
+  config: Pick<Config, 'QDRANT_URL' | 'QDRANT_API_KEY' | 'DATA_DIR' | 'VECTOR_INDEX' | 'VECTOR_INDEX_MIN_POINTS'>,
   db: Db,
   embedder: Pick<Embedder, 'model' | 'dimension'>,
   logger?: IndexLogger,
@@ -32,7 +32,13 @@ export async function buildVectorStore(
   const store =
     config.VECTOR_INDEX === 'exact'
       ? createSqliteVectorStore(db.sqlite, { model, dimension })
-      : createHnswVectorStore(db.sqlite, { model, dimension, dir: vectorIndexDir(config), logger });
+      : createHnswVectorStore(db.sqlite, {
+          model,
+          dimension,
+          dir: vectorIndexDir(config),
+          minPoints: config.VECTOR_INDEX_MIN_POINTS,
+          logger,
+        });
   await store.init();
   return store;
 }

@@ -85,17 +85,18 @@ export class HnswPartition {
   /**
    * Applies the table's changes since the stamp, one batch per step, until it is up to date
    * or `budgetMs` has passed; answers whether it is up to date. Each step reads one snapshot.
+   * `threads` insert in parallel (a build off the request path may use every core).
    */
-  catchUp(budgetMs: number): boolean {
+  catchUp(budgetMs: number, threads = 1): boolean {
     const until = performance.now() + budgetMs;
     for (;;) {
-      const done = this.table.read(() => this.step());
+      const done = this.table.read(() => this.step(threads));
       if (done) return true;
       if (performance.now() >= until) return false;
     }
   }
 
-  private step(): boolean {
+  private step(threads: number): boolean {
     const now = this.table.stamp();
     if (this.upToDate(now)) return true;
     const gone = this.table.goneSince(this.scope, this.stamp.goneSeq);
@@ -113,7 +114,7 @@ export class HnswPartition {
     const keys = BigUint64Array.from(rowids, BigInt);
     // A saved index may already hold points its stamp does not cover: replacing keeps it exact.
     this.index.remove(keys);
-    this.index.add(keys, vectors, 1);
+    this.index.add(keys, vectors, threads);
     this.stamp.maxRowid = rowids[rowids.length - 1];
     this.unsaved += rowids.length;
     return false;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import type { Sqlite } from '../db/index.ts';
@@ -38,6 +39,8 @@ export const DEFAULT_HNSW: HnswSettings = {
 const SEARCH_CATCH_UP_MS = 25;
 /** One slice of background building, between which requests are served. */
 const BUILD_SLICE_MS = 15;
+/** Threads inserting into a graph being built in the background. */
+const BUILD_THREADS = Math.min(4, availableParallelism());
 /** Past this share of removed points the graph is rebuilt. */
 const REBUILD_REMOVED_SHARE = 0.25;
 
@@ -87,7 +90,7 @@ export function createHnswVectorStore(sqlite: Sqlite, opts: HnswStoreOptions): V
     if (entry.work) return entry.work;
     const started = performance.now();
     entry.work = (async () => {
-      while (!closed && !entry.partition.catchUp(BUILD_SLICE_MS)) await yieldToEvents();
+      while (!closed && !entry.partition.catchUp(BUILD_SLICE_MS, BUILD_THREADS)) await yieldToEvents();
       if (closed) return;
       entry.partition.save();
       entries.set(keyOf(scope), { partition: entry.partition, ready: true });
