@@ -95,14 +95,14 @@ export async function buildDeps(config: Config, opts: BuildOptions = {}): Promis
   const vectors = await buildVectorStore(config, db, embedder, logger);
   closers.push(() => vectors.close());
   readiness.push({ name: 'vectors', required: true, check: () => vectors.health() });
-  const cache = createCache(config, logger);
+  const cache = await createCache(config, logger);
   closers.push(() => cache.close());
   if (cache.kind !== 'memory') readiness.push({ name: 'cache', required: false, check: () => cache.health() });
   const storage = createLocalStorage(config.FILES_DIR);
   const parser = new IsolatedParser();
   closers.push(() => parser.close());
   readiness.push({ name: 'files', required: true, check: () => storage.health() });
-  const queue = createIngestQueue(config, logger);
+  const queue = await createIngestQueue(config, logger);
   closers.push(() => queue.close());
   if (queue.kind === 'bullmq') readiness.push({ name: 'redis', required: true, check: () => queue.health() });
   const deps = {

@@ -23,7 +23,7 @@ describe('cache', () => {
   };
 
   it('works in-process without Redis', async () => {
-    const cache = createCache({ REDIS_URL: undefined, REDIS_TLS_CA_FILE: undefined }, logger);
+    const cache = await createCache({ REDIS_URL: undefined, REDIS_TLS_CA_FILE: undefined }, logger);
     expect(cache.kind).toBe('memory');
     cache.set('a', '1', 60);
     expect(await cache.getMany(['a', 'b'])).toEqual(['1', null]);
@@ -32,8 +32,8 @@ describe('cache', () => {
 
   it('shares entries between processes through Redis and answers repeats from memory', async () => {
     const key = `test:${randomUUID()}`;
-    const writer = createCache({ REDIS_URL: redisUrl, REDIS_TLS_CA_FILE: undefined }, logger);
-    const reader = createCache({ REDIS_URL: redisUrl, REDIS_TLS_CA_FILE: undefined }, logger);
+    const writer = await createCache({ REDIS_URL: redisUrl, REDIS_TLS_CA_FILE: undefined }, logger);
+    const reader = await createCache({ REDIS_URL: redisUrl, REDIS_TLS_CA_FILE: undefined }, logger);
     writer.set(key, 'value', 60);
     await expect.poll(() => admin.get(key)).toBe('value');
     expect(await admin.ttl(key)).toBeGreaterThan(50);
@@ -51,7 +51,7 @@ describe('cache', () => {
   });
 
   it('treats an unreachable Redis as a miss, quickly', async () => {
-    const cache = createCache({ REDIS_URL: 'redis://127.0.0.1:1', REDIS_TLS_CA_FILE: undefined }, logger, {
+    const cache = await createCache({ REDIS_URL: 'redis://127.0.0.1:1', REDIS_TLS_CA_FILE: undefined }, logger, {
       redisTimeoutMs: 100,
     });
     const started = Date.now();

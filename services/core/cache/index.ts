@@ -2,7 +2,6 @@ import type { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
-import { createRedis, pingRedis } from '../redis.ts';
 
 /**
  * A two-level string cache: an in-process LRU in front of an optional Redis. A lookup
@@ -25,14 +24,18 @@ export interface CacheOptions {
   redisTimeoutMs?: number;
 }
 
-/** The cache the configuration asks for: LRU only, or LRU plus Redis when REDIS_URL is set. */
-export function createCache(
+/**
+ * The cache the configuration asks for: LRU only, or LRU plus Redis when REDIS_URL is set
+ * (the Redis client is loaded only then: a process without Redis does not carry it).
+ */
+export async function createCache(
   config: Pick<Config, 'REDIS_URL' | 'REDIS_TLS_CA_FILE'>,
   logger: Logger,
   opts: CacheOptions = {},
-): Cache {
+): Promise<Cache> {
   const lru = new LRUCache<string, string>({ max: opts.maxEntries ?? 5000, ttlAutopurge: false });
-  const redis: Redis | undefined = config.REDIS_URL ? createRedis(config) : undefined;
+  const { createRedis, pingRedis } = config.REDIS_URL ? await import('../redis.ts') : {};
+  const redis: Redis | undefined = config.REDIS_URL ? createRedis?.(config) : undefined;
   redis?.on('error', (err) => logger.debug({ err: err.message }, 'cache redis error'));
   const timeoutMs = opts.redisTimeoutMs ?? 250;
 
@@ -74,7 +77,7 @@ export function createCache(
       });
     },
     async health() {
-      return redis ? pingRedis(redis) : { ok: true, detail: 'in-process' };
+      return redis && pingRedis ? pingRedis(redis) : { ok: true, detail: 'in-process' };
     },
     async close() {
       lru.clear();

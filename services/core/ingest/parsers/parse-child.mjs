@@ -1,10 +1,14 @@
 // A child process that parses files on request, so a hostile file (a zip bomb, a PDF that
 // expands without end) exhausts this process's heap instead of the service's. Plain
-// JavaScript so it loads the TypeScript parsers through tsx whatever runs the parent.
+// JavaScript: beside the compiled parsers it imports them; beside the TypeScript sources
+// (development, tests) it loads them through tsx.
 // It leads its own process group: the parent ends it together with any OCR tool it started.
-import { tsImport } from 'tsx/esm/api';
+import { existsSync } from 'node:fs';
 
-const { parseFile } = await tsImport('./index.ts', import.meta.url);
+const compiled = new URL('./index.js', import.meta.url);
+const { parseFile } = existsSync(compiled)
+  ? await import(compiled.href)
+  : await (await import('tsx/esm/api')).tsImport('./index.ts', import.meta.url);
 
 process.on('message', async ({ id, kind, bytes, options }) => {
   try {
