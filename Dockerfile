@@ -19,9 +19,11 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund \
  && node -e "require('better-sqlite3')(':memory:').prepare('select 1').get()"
-COPY tsconfig.json ./
+COPY tsconfig.json tsconfig.build.json ./
 COPY services ./services
-COPY scripts/backup.ts scripts/restore.ts ./scripts/
+COPY scripts/build.mjs scripts/backup.ts scripts/restore.ts ./scripts/
+# The services run as compiled JavaScript: no TypeScript loader in a running container.
+RUN node scripts/build.mjs --force
 # Production dependencies only in the final image.
 RUN npm prune --omit=dev --no-audit --no-fund
 
@@ -42,9 +44,8 @@ ENV NODE_ENV=production \
     BACKUP_DIR=/backups
 WORKDIR /app
 COPY --from=build --chown=root:root /app/node_modules ./node_modules
-COPY --from=build --chown=root:root /app/package.json /app/tsconfig.json ./
-COPY --from=build --chown=root:root /app/services ./services
-COPY --from=build --chown=root:root /app/scripts ./scripts
+COPY --from=build --chown=root:root /app/package.json ./
+COPY --from=build --chown=root:root /app/dist ./dist
 USER node
 VOLUME ["/data"]
 EXPOSE 3000 3100 3200 3300
@@ -53,5 +54,5 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 ENTRYPOINT ["tini", "--"]
 # The gateway by default; compose sets the command per service:
-#   services/search/main.ts, services/ingest-worker/main.ts, services/admin/main.ts
-CMD ["node", "--import", "tsx", "services/gateway/main.ts"]
+#   dist/services/search/main.js, dist/services/ingest-worker/main.js, dist/services/admin/main.js
+CMD ["node", "dist/services/gateway/main.js"]

@@ -106,7 +106,7 @@ describe('scheme C and B app services', () => {
       for (const [name, dir] of Object.entries(commands)) {
         const service = services[name];
         expect(service?.image).toBe(`\${APP_IMAGE:-context-os:latest}`);
-        expect(service?.command).toEqual(['node', '--import', 'tsx', `services/${dir}/main.ts`]);
+        expect(service?.command).toEqual(['node', `dist/services/${dir}/main.js`]);
         expect(service?.volumes).toContain('app-data:/data');
         expect(envOf(service ?? {}).DATA_DIR).toBe('/data');
       }

@@ -63,7 +63,7 @@ describe('Coolify app stacks', () => {
   it('runs the backup sidecar without a port, excluded from health status', () => {
     const backup = loadCompose('coolify/context-os-single.yaml').services.backup;
     expect(backup?.exclude_from_hc).toBe(true);
-    expect([backup?.command ?? []].flat().join(' ')).toContain('scripts/backup.ts --keep');
+    expect([backup?.command ?? []].flat().join(' ')).toContain('dist/scripts/backup.js --keep');
   });
 });
 
