@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metadataSearchSuite } from '../../../tests/search/metadata-filters.ts';
 import { vectorStoreContract } from './contract.ts';
 import { createQdrantVectorStore, pointId } from './qdrant.ts';
+import { qdrantSizing, quantizationKind } from './qdrant-sizing.ts';
 
 const IMAGE = process.env.QDRANT_IMAGE ?? 'qdrant/qdrant:v1.13.6';
 
@@ -38,6 +39,20 @@ describe('Qdrant point ids', () => {
     expect(pointId('chunk-1')).toBe(pointId('chunk-1'));
     expect(pointId('chunk-1')).not.toBe(pointId('chunk-2'));
     expect(pointId('chunk-1')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+});
+
+describe('Qdrant sizing', () => {
+  it('quantizes 1024+ dimensions to one bit with 3x oversampling, smaller ones to int8, always rescored', () => {
+    const big = qdrantSizing(1024);
+    expect(quantizationKind(big.quantization)).toBe('binary');
+    expect(big.search).toEqual({ rescore: true, oversampling: 3 });
+    expect(qdrantSizing(1536).ramBytesPerVector).toBe(192);
+    const small = qdrantSizing(768);
+    expect(quantizationKind(small.quantization)).toBe('scalar');
+    expect(small.search).toEqual({ rescore: true, oversampling: 2 });
+    // 1M bge-m3 vectors: 128 MB of binary codes in RAM against 1 GB as int8.
+    expect((1_000_000 * big.ramBytesPerVector) / 1e6).toBe(128);
   });
 });
 

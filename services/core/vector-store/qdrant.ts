@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { QdrantClient } from '@qdrant/js-client-rest';
 import type { VectorFilter, VectorHit, VectorStore } from './index.ts';
+import { qdrantSizing, quantizationKind } from './qdrant-sizing.ts';
 import { tableName } from './sqlite-sql.ts';
 
 export interface QdrantOptions {
@@ -36,8 +37,9 @@ const KEYWORD_FIELDS = ['kb_id', 'document_id', 'parent_id', 'layer'];
 /**
  * Vectors in Qdrant: one collection per embedding model and dimension shared by all users,
  * `user_id` a tenant index and the other ids keyword indexes, so every search is filtered
- * before it is scored. Sized for a 2 GB host: int8 quantized vectors in RAM, originals and
- * the HNSW graph on disk.
+ * before it is scored. Sized for a 2 GB host (`qdrantSizing`): quantized vectors in RAM
+ * (binary from 1024 dimensions, int8 below), originals and the HNSW graph on disk, every
+ * search oversampled and rescored with the originals.
  */
 export function createQdrantVectorStore(opts: QdrantOptions): VectorStore {
   const { model, dimension } = opts;
@@ -49,14 +51,21 @@ export function createQdrantVectorStore(opts: QdrantOptions): VectorStore {
     checkCompatibility: false,
   });
   let ready: Promise<void> | undefined;
+  const sizing = qdrantSizing(dimension);
 
+  /** A collection made before the sizing rule (int8 at every dimension) is re-quantized in place. */
+  const resize = async () => {
+    const info = await client.getCollection(collection);
+    if (quantizationKind(info.config.quantization_config) === quantizationKind(sizing.quantization)) return;
+    await client.updateCollection(collection, { quantization_config: sizing.quantization });
+  };
   const create = async () => {
-    if ((await client.collectionExists(collection)).exists) return;
+    if ((await client.collectionExists(collection)).exists) return resize();
     try {
       await client.createCollection(collection, {
         vectors: { size: dimension, distance: 'Cosine', on_disk: true },
         hnsw_config: { on_disk: true, m: 0, payload_m: 16 },
-        quantization_config: { scalar: { type: 'int8', always_ram: true } },
+        quantization_config: sizing.quantization,
         on_disk_payload: true,
       });
     } catch (err) {
@@ -117,6 +126,7 @@ export function createQdrantVectorStore(opts: QdrantOptions): VectorStore {
         query: Array.from(vector),
         filter: { must: conditions(filter) },
         limit,
+        params: { quantization: sizing.search },
         with_payload: true,
       });
       return res.points.map((p): VectorHit => {
