@@ -90,11 +90,11 @@ describe('scheme C and B app services', () => {
       'JWT_SECRET',
       'INTERNAL_TOKEN',
       'REDIS_URL',
-      'QDRANT_API_KEY',
       'ONEAPI_BASE_URL',
       'ONEAPI_KEY',
       'FILES_HOST_DIR',
     ]);
+    required('compose/hybrid-qdrant.yml', ['QDRANT_API_KEY']);
     required('compose/aliyun-oneapi.yml', ['REDIS_PASSWORD', 'MYSQL_ROOT_PASSWORD', 'ONEAPI_MYSQL_PASSWORD']);
   });
 
@@ -120,8 +120,23 @@ describe('scheme C and B app services', () => {
     expect(services.gateway?.volumes).toContain(
       `\${FILES_HOST_DIR:?set FILES_HOST_DIR to the mounted COS bucket directory}:/files`,
     );
-    expect(services.qdrant?.volumes).toEqual(['qdrant-data:/qdrant/storage']);
     expect(envOf(services.gateway ?? {}).REDIS_TLS_CA_FILE).toBe(`\${REDIS_TLS_CA_FILE:-}`);
+  });
+
+  it('runs scheme B without Qdrant, with a separate Qdrant server, or with Qdrant on the host', () => {
+    const base = loadCompose('docker-compose.hybrid.yml').services;
+    expect(base.qdrant).toBeUndefined();
+    expect(envOf(base.search ?? {}).QDRANT_URL).toBe(`\${QDRANT_URL:-}`);
+    // Without Qdrant the search service holds the HNSW indexes: it gets the room for them.
+    expect(mebibytes(base.search?.mem_limit)).toBeGreaterThan(500);
+    const local = loadCompose('compose/hybrid-qdrant.yml').services;
+    expect(local.qdrant?.volumes).toEqual(['qdrant-data:/qdrant/storage']);
+    expect(local.qdrant?.healthcheck?.test).toBeTruthy();
+    for (const name of ['search', 'gateway', 'ingest-worker', 'admin']) {
+      expect(envOf(local[name] ?? {}).QDRANT_URL, name).toBe('http://qdrant:6333');
+    }
+    const merged = Object.keys({ ...base, ...local }).map((name) => ({ ...base[name], ...local[name] }));
+    expect(total(merged.filter(isDefault))).toBe(1600);
   });
 });
 
@@ -160,6 +175,12 @@ describe.skipIf(!binary)('docker-compose config -q', () => {
     expect(r.status).toBe(0);
   });
 
+  it('accepts scheme B with Qdrant on the host', () => {
+    const r = run('docker-compose.hybrid.yml', ['-f', 'compose/hybrid-qdrant.yml']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
   it('refuses to start scheme C without JWT_SECRET, naming it', () => {
     const { JWT_SECRET: _, ...rest } = env;
     const r = run('docker-compose.single.yml', [], rest);
@@ -172,6 +193,7 @@ describe('env examples', () => {
   it.each([
     ['docker-compose.single.yml', 'compose/single.env.example'],
     ['docker-compose.hybrid.yml', 'compose/hybrid.env.example'],
+    ['compose/hybrid-qdrant.yml', 'compose/hybrid.env.example'],
     ['compose/aliyun-oneapi.yml', 'compose/aliyun.env.example'],
   ])('%s: %s names every required variable', (file, example) => {
     const required = new Set([...readText(file).matchAll(/\$\{([A-Z0-9_]+):\?/g)].map((m) => m[1]));

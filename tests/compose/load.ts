@@ -48,7 +48,9 @@ export function envOf(service: ComposeService): Record<string, string> {
 
 /** `224m` -> 224, `1g` -> 1024 (MiB). */
 export function mebibytes(limit: string | undefined): number {
-  const m = /^(\d+(?:\.\d+)?)\s*([kmg])?b?$/i.exec(limit ?? '');
+  // A limit the operator may override (`${SEARCH_MEM_LIMIT:-544m}`) counts with its default.
+  const value = /^\$\{[A-Z0-9_]+:-([^}]+)\}$/.exec(limit ?? '')?.[1] ?? limit ?? '';
+  const m = /^(\d+(?:\.\d+)?)\s*([kmg])?b?$/i.exec(value);
   if (!m) throw new Error(`unreadable memory limit: ${limit}`);
   const n = Number(m[1]);
   const unit = (m[2] ?? '').toLowerCase();
