@@ -7,6 +7,6 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    globalSetup: ['tests/setup/global-redis.ts'],
+    globalSetup: ['tests/setup/global-redis.ts', 'tests/setup/global-build.ts'],
   },
 });

@@ -102,9 +102,13 @@ function rssOf(pid: number): number {
   }
 }
 
-/** `node --import tsx <entry>` with only PATH, HOME, LOG_LEVEL=warn and `env`. */
+/**
+ * `node <entry>` with only PATH, HOME, LOG_LEVEL=warn and `env`: compiled JavaScript (`dist/...js`,
+ * built before the run) as production runs it, a TypeScript source through tsx.
+ */
 function spawnEntry(entry: string, env: Record<string, string>): ChildHandle {
-  return spawnChild(process.execPath, ['--import', 'tsx', resolve(ROOT, entry)], {
+  const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  return spawnChild(process.execPath, [...loader, resolve(ROOT, entry)], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), LOG_LEVEL: 'warn', ...env },
   });
 }

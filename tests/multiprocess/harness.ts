@@ -9,7 +9,7 @@ import { type ServiceProcess, startService } from '../helpers/process.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-/** The four services, each started as `node --import tsx services/<name>/main.ts`. */
+/** The four services, each started as compose starts it: `node dist/services/<name>/main.js`. */
 export type ServiceName = 'gateway' | 'search' | 'ingest-worker' | 'admin';
 
 /** One running service process, with its name. */
@@ -17,13 +17,13 @@ export interface NamedService extends ServiceProcess {
   name: ServiceName;
 }
 
-/** Runs one of the project's scripts (`scripts/<file>`) as its own process, like cron would. */
+/** Runs one of the project's scripts (`scripts/<file>`, compiled) as its own process, like cron would. */
 export function runScript(
   file: string,
   args: string[],
   env: Record<string, string>,
 ): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join('scripts', file), ...args], {
+  const r = spawnSync(process.execPath, [join('dist', 'scripts', file.replace(/\.ts$/, '.js')), ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), ...env },
     encoding: 'utf8',
@@ -78,7 +78,7 @@ export class Stack {
   async start(name: ServiceName): Promise<NamedService> {
     await this.reservePorts();
     const env = { ...this.env, PORT: String(this.ports.get(name)) };
-    const service = { ...(await startService(`services/${name}/main.ts`, env)), name };
+    const service = { ...(await startService(`dist/services/${name}/main.js`, env)), name };
     this.services.set(name, service);
     return service;
   }

@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import type { Sqlite } from '../db/index.ts';
 import type { ChunkLayer } from '../db/schema.ts';
 import type { VectorHit, VectorPoint } from './index.ts';
@@ -63,6 +64,17 @@ export function createSqliteVectorTable(sqlite: Sqlite, opts: { model: string; d
     ready = true;
   };
   const scopeArgs = (s: PartitionScope) => [s.userId, s.kbId, s.layer];
+  /** Statements run on every search, compiled once (after the tables exist). */
+  const cached = new Map<string, Statement>();
+  const statement = (sql: string): Statement => {
+    ensure();
+    let stmt = cached.get(sql);
+    if (!stmt) {
+      stmt = sqlite.prepare(sql);
+      cached.set(sql, stmt);
+    }
+    return stmt;
+  };
 
   /** Deletes points by rowid and logs each removal; call inside a write transaction. */
   const removeRowids = (rowids: number[]) => {
@@ -129,14 +141,10 @@ export function createSqliteVectorTable(sqlite: Sqlite, opts: { model: string; d
     },
     /** The newest rowid ever given and the newest removal. */
     stamp(): TableStamp {
-      ensure();
-      const row = sqlite
-        .prepare(
-          `SELECT (SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = ?) AS maxRowid,
-                  (SELECT coalesce(max(seq), 0) FROM "${gone}") AS goneSeq`,
-        )
-        .get(ids) as TableStamp;
-      return row;
+      return statement(
+        `SELECT (SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = '${ids}') AS maxRowid,
+                (SELECT coalesce(max(seq), 0) FROM "${gone}") AS goneSeq`,
+      ).get() as TableStamp;
     },
     /** Points in a partition now. */
     partitionCount(scope: PartitionScope): number {
@@ -169,8 +177,7 @@ export function createSqliteVectorTable(sqlite: Sqlite, opts: { model: string; d
     },
     /** Exact cosine scores of these rowids from the stored float vectors; rowids gone since are skipped. */
     score(query: Float32Array, rowids: number[]): RowHit[] {
-      ensure();
-      const stmt = sqlite.prepare(
+      const stmt = statement(
         `SELECT i.chunk_id, i.document_id, i.parent_id, vec_distance_l2(v.embedding, ?) AS d
          FROM "${ids}" i JOIN "${table}" v ON v.rowid = i.rowid WHERE i.rowid = ?`,
       );
