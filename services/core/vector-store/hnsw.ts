@@ -133,11 +133,20 @@ export function createHnswVectorStore(sqlite: Sqlite, opts: HnswStoreOptions): V
       return undefined;
     }
     small.delete(key);
-    const partition = new HnswPartition(t, scope, settings, fileOf(scope));
-    if (partition.load(now) && partition.catchUp(SEARCH_CATCH_UP_MS) && partition.matchesTable()) {
-      const entry = { partition, ready: true };
+    const saved = new HnswPartition(t, scope, settings, fileOf(scope));
+    if (saved.load(now)) {
+      const entry: Entry = { partition: saved, ready: false };
       entries.set(key, entry);
-      return entry;
+      if (!saved.catchUp(SEARCH_CATCH_UP_MS)) {
+        void inBackground(entry, scope, 'loaded and caught up');
+        return entry;
+      }
+      if (saved.matchesTable()) {
+        entry.ready = true;
+        return entry;
+      }
+      opts.logger?.warn({ layer: scope.layer, kbId: scope.kbId }, 'saved vector index disagrees with the table');
+      entries.delete(key);
     }
     if (count <= inlineBuild) {
       const fresh = new HnswPartition(t, scope, settings, fileOf(scope));
