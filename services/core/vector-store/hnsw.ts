@@ -91,7 +91,9 @@ export function createHnswVectorStore(sqlite: Sqlite, opts: HnswStoreOptions): V
     const started = performance.now();
     entry.work = (async () => {
       while (!closed && !entry.partition.catchUp(BUILD_SLICE_MS, BUILD_THREADS)) await yieldToEvents();
-      if (closed) return;
+      // Closed, or the KB was deleted meanwhile: nothing to keep.
+      const current = entries.get(keyOf(scope));
+      if (closed || (current !== entry && current?.next !== entry.work)) return;
       entry.partition.save();
       entries.set(keyOf(scope), { partition: entry.partition, ready: true });
       opts.logger?.info(
