@@ -14,6 +14,20 @@ export function axis(i: number, nudge = 0, j = (i + 1) % CONTRACT_DIMENSION): Fl
   return v.map((x) => x / n);
 }
 
+/** `n` unit vectors scattered around axis `i` (nudged towards axis `j`), the same every run. */
+function scattered(n: number, i: number, seed: number): Float32Array[] {
+  let s = seed;
+  const random = () => {
+    s = (Math.imul(s, 1_103_515_245) + 12_345) >>> 0;
+    return s / 2 ** 32 - 0.5;
+  };
+  return Array.from({ length: n }, () => {
+    const v = axis(i, 0.3).map((x) => x + 0.4 * random());
+    const norm = Math.hypot(...v);
+    return v.map((x) => x / norm);
+  });
+}
+
 function point(p: Partial<VectorPoint> & { vector: Float32Array; userId: string; kbId: string }): VectorPoint {
   return { id: randomUUID(), documentId: 'd1', parentId: null, layer: 'child' as ChunkLayer, ...p };
 }
@@ -105,6 +119,27 @@ export function vectorStoreContract(name: string, open: (dimension: number) => P
       const base = { userId: u1, kbId: kb1, layer: 'child' as const };
       expect((await store.search(axis(0), { ...base, documentIds: many }, 5)).map((h) => h.id)).toEqual([inside.id]);
       expect(await store.search(axis(0), { ...base, documentIds: many.slice(0, -1) }, 5)).toEqual([]);
+    });
+
+    it('narrows before it cuts: the best points inside a filter, though hundreds outside are nearer', async () => {
+      // More points pass than any store scores one by one, around another centre than the query's.
+      const near = scattered(1200, 0, 1).map((vector, i) =>
+        point({ userId: u1, kbId: kb1, documentId: `near-${i % 12}`, vector }),
+      );
+      const far = scattered(1200, 1, 2).map((vector, i) =>
+        point({ userId: u1, kbId: kb1, documentId: `far-${i % 12}`, vector }),
+      );
+      for (let i = 0; i < 1200; i += 400) await store.upsert([...near.slice(i, i + 400), ...far.slice(i, i + 400)]);
+      await store.prepare();
+      const q = axis(0);
+      const cos = (v: Float32Array) => v.reduce((sum, x, i) => sum + x * q[i], 0);
+      const byScore = [...near, ...far].sort((a, b) => cos(b.vector) - cos(a.vector));
+      expect(byScore.slice(0, 200).every((p) => p.documentId.startsWith('near-'))).toBe(true);
+      const documentIds = Array.from({ length: 12 }, (_, i) => `far-${i}`);
+      const hits = await store.search(q, { userId: u1, kbId: kb1, layer: 'child', documentIds }, 5);
+      const best = byScore.filter((p) => p.documentId.startsWith('far-')).slice(0, 5);
+      expect(hits.map((h) => h.id)).toEqual(best.map((p) => p.id));
+      expect(hits.map((h) => h.score)).toEqual(best.map((p) => expect.closeTo(cos(p.vector), 4)));
     });
 
     it('replaces a point upserted twice under the same id', async () => {

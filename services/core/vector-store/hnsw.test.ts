@@ -22,7 +22,14 @@ function openTemp() {
 
 vectorStoreContract('hnsw', async (dimension) => {
   const { dir, db, dispose } = openTemp();
-  const store = createHnswVectorStore(db.sqlite, { model: `contract-${randomUUID()}`, dimension, dir, minPoints: 0 });
+  // Every partition indexed, at once: the contract runs through the graph, not the exact scan.
+  const store = createHnswVectorStore(db.sqlite, {
+    model: `contract-${randomUUID()}`,
+    dimension,
+    dir,
+    minPoints: 0,
+    inlineBuild: 100_000,
+  });
   const close = async () => {
     await store.close();
     dispose();
@@ -201,7 +208,7 @@ describe('HNSW store', () => {
     expect(await store.search(clustered(1, 11)[0], scope, 5)).toEqual([]);
   });
 
-  it('scores a narrowed search exactly among its candidates', async () => {
+  it('scores a narrowing that leaves few points exactly among them', async () => {
     const { make, exact } = setup();
     const store = make();
     const vectors = clustered(2000, 12);
@@ -209,5 +216,43 @@ describe('HNSW store', () => {
     await store.prepare();
     const filter = { ...scope, documentIds: ['d3', 'd4'] };
     expect(await store.search(vectors[0], filter, 10)).toEqual(await exact.search(vectors[0], filter, 10));
+  });
+
+  it('walks the graph with a wide narrowing, every hit inside it, as the exact scan ranks', async () => {
+    const { make, exact } = setup();
+    const store = make();
+    await store.upsert(points(clustered(3000, 13)));
+    await store.prepare();
+    // Half the documents: 1,500 points, more than are scored one by one.
+    const filter = { ...scope, documentIds: Array.from({ length: 25 }, (_, i) => `d${2 * i}`) };
+    let found = 0;
+    for (const q of clustered(30, 14)) {
+      const want = await exact.search(q, filter, 10);
+      const got = await store.search(q, filter, 10);
+      expect(got.every((h) => filter.documentIds.includes(h.documentId))).toBe(true);
+      expect(got).toHaveLength(10);
+      found += got.filter((h) => want.some((w) => w.id === h.id && Math.abs(w.score - h.score) < 1e-5)).length;
+    }
+    expect(found / 300).toBeGreaterThanOrEqual(0.97);
+  });
+
+  it('scans exactly when too few of the nearest points pass the narrowing', async () => {
+    const { make, exact } = setup();
+    const store = make();
+    // 1,100 points of documents far from the query, behind 4,900 nearer ones.
+    const around = clustered(6001, 15, 1);
+    const q = around[6000];
+    const nearer = around.slice(0, 4900);
+    const farther = around.slice(4900, 6000).map((v) => v.map((x) => -x));
+    await store.upsert([
+      ...points(nearer),
+      ...points(farther, 'far').map((p, i) => ({ ...p, documentId: `far${i % 11}` })),
+    ]);
+    await store.prepare();
+    expect(store.fastWideSearch(scope)).toBe(true);
+    const filter = { ...scope, documentIds: Array.from({ length: 11 }, (_, i) => `far${i}`) };
+    const got = await store.search(q, filter, 10);
+    expect(got).toHaveLength(10);
+    expect(got).toEqual(await exact.search(q, filter, 10));
   });
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import type { Sqlite } from '../db/index.ts';
 import { HnswPartition, type HnswSettings } from './hnsw-partition.ts';
-import type { VectorStore } from './index.ts';
+import type { VectorFilter, VectorStore } from './index.ts';
 import { checkQuery, exactSearch, sqliteVecHealth, tableOperations, topHits } from './sqlite.ts';
 import { normalize } from './sqlite-sql.ts';
 import { createSqliteVectorTable, type PartitionScope } from './sqlite-table.ts';
@@ -46,6 +46,11 @@ const REBUILD_REMOVED_SHARE = 0.25;
 
 /** Candidates taken from the graph for `limit` results, all rescored with the float vectors. */
 export const candidatesFor = (limit: number) => Math.max(2 * limit, limit + 40);
+/**
+ * The most graph neighbours a narrowed search looks through for enough that pass its filter;
+ * a filter that lets fewer through is answered by the exact scan.
+ */
+export const NARROWED_MAX_CANDIDATES = 4096;
 
 interface Entry {
   partition: HnswPartition;
@@ -61,9 +66,11 @@ interface Entry {
  * disk, the source of truth) plus, for each partition (a user's KB, one layer) of at least
  * `minPoints` points, an HNSW graph over int8 copies of its vectors in memory. A search takes
  * the graph's nearest candidates and rescores them exactly from the float vectors, so scores
- * are exact cosines and a point deleted by any process is never returned. Searches narrowed to
- * some documents or parents score those candidates exactly, as do searches of a partition
- * whose graph is still being built off the request path.
+ * are exact cosines and a point deleted by any process is never returned. A search narrowed to
+ * some documents or parents (a metadata filter's documents) never filters after a cut: a
+ * narrowing that leaves few points scores them all exactly; a wider one walks the graph with
+ * the narrowing as a predicate, widening until enough candidates pass, and scans exactly when
+ * too few do. A partition whose graph is still being built is scanned exactly.
  */
 export function createHnswVectorStore(sqlite: Sqlite, opts: HnswStoreOptions): VectorStore {
   const { model, dimension } = opts;
@@ -179,6 +186,22 @@ export function createHnswVectorStore(sqlite: Sqlite, opts: HnswStoreOptions): V
     return p;
   };
 
+  /**
+   * The graph walked with the filter's narrowing as a predicate: ever more neighbours until as
+   * many pass as an unnarrowed search rescores, or the whole graph has been seen; undefined when
+   * too few pass within `NARROWED_MAX_CANDIDATES`, so that the caller scans exactly.
+   */
+  const narrowedSearch = (p: HnswPartition, query: Float32Array, filter: VectorFilter, limit: number) => {
+    const wanted = candidatesFor(limit);
+    const most = Math.min(NARROWED_MAX_CANDIDATES, p.size);
+    for (let k = Math.min(4 * wanted, most); ; k = Math.min(4 * k, most)) {
+      const found = p.candidates(query, k);
+      const passing = t.passing(found, filter);
+      if (passing.length >= wanted || found.length === p.size) return topHits(t.score(query, passing), limit);
+      if (k === most) return undefined;
+    }
+  };
+
   const dropKb = (userId: string, kbId: string) => {
     for (const layer of ['document', 'parent', 'child'] as const) {
       const scope = { userId, kbId, layer };
@@ -210,10 +233,13 @@ export function createHnswVectorStore(sqlite: Sqlite, opts: HnswStoreOptions): V
     async search(vector, filter, limit) {
       if (!checkQuery(dimension, vector, filter, limit)) return [];
       const query = normalize(vector);
-      const scope = { userId: filter.userId, kbId: filter.kbId, layer: filter.layer };
-      const p = filter.documentIds || filter.parentIds ? undefined : searchable(scope);
-      if (!p) return exact(query, filter, limit);
-      return topHits(t.score(query, p.candidates(query, candidatesFor(limit))), limit);
+      const narrowed = filter.documentIds !== undefined || filter.parentIds !== undefined;
+      const few = narrowed ? exact.few(filter) : undefined;
+      if (few) return topHits(t.score(query, few), limit);
+      const p = searchable({ userId: filter.userId, kbId: filter.kbId, layer: filter.layer });
+      if (!p) return exact.knn(query, filter, limit);
+      if (!narrowed) return topHits(t.score(query, p.candidates(query, candidatesFor(limit))), limit);
+      return narrowedSearch(p, query, filter, limit) ?? exact.knn(query, filter, limit);
     },
     async health() {
       const ready = [...entries.values()].filter((e) => e.ready).length;

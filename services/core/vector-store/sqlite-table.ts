@@ -1,8 +1,8 @@
 import type { Statement } from 'better-sqlite3';
 import type { Sqlite } from '../db/index.ts';
 import type { ChunkLayer } from '../db/schema.ts';
-import type { VectorHit, VectorPoint } from './index.ts';
-import { normalize, tableName, toScore } from './sqlite-sql.ts';
+import type { VectorFilter, VectorHit, VectorPoint } from './index.ts';
+import { normalize, pointFilterSql, tableName, toScore } from './sqlite-sql.ts';
 
 /** The partition every search reads: one user's KB, one layer. */
 export interface PartitionScope {
@@ -174,6 +174,15 @@ export function createSqliteVectorTable(sqlite: Sqlite, opts: { model: string; d
         .prepare(`SELECT point FROM "${gone}" WHERE user_id = ? AND kb_id = ? AND layer = ? AND seq > ?`)
         .all(...scopeArgs(scope), seq) as Array<{ point: number }>;
       return rows.map((r) => r.point);
+    },
+    /** Those of these rowids whose document and parent the filter's narrowing lets through. */
+    passing(rowids: number[], narrowing: Pick<VectorFilter, 'documentIds' | 'parentIds'>): number[] {
+      if (rowids.length === 0) return [];
+      const { sql, params } = pointFilterSql({ documentIds: narrowing.documentIds, parentIds: narrowing.parentIds });
+      const rows = sqlite
+        .prepare(`SELECT rowid FROM "${ids}" WHERE rowid IN (SELECT value FROM json_each(?)) AND ${sql}`)
+        .all(JSON.stringify(rowids), ...params) as Array<{ rowid: number }>;
+      return rows.map((r) => r.rowid);
     },
     /** Exact cosine scores of these rowids from the stored float vectors; rowids gone since are skipped. */
     score(query: Float32Array, rowids: number[]): RowHit[] {

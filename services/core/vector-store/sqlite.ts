@@ -17,7 +17,9 @@ interface IdRow {
 
 /** The exact search of a sqlite-vec table: what the approximate index falls back to and rescores with. */
 export function exactSearch(sqlite: Sqlite, t: SqliteVectorTable) {
+  /** sqlite-vec's exact KNN over the partition, the narrowing applied to its metadata columns. */
   const knn = (query: Float32Array, filter: VectorFilter, limit: number): VectorHit[] => {
+    t.ensure();
     const where = ['embedding MATCH ?', 'k = ?', 'user_id = ?', 'kb_id = ?', 'layer = ?'];
     const params: unknown[] = [query, Math.min(limit, MAX_K), filter.userId, filter.kbId, filter.layer];
     for (const [column, values] of [
@@ -44,25 +46,22 @@ export function exactSearch(sqlite: Sqlite, t: SqliteVectorTable) {
     }));
   };
 
-  /** Exact top `limit` of a filter, for a unit-length query of the right dimension. */
-  return (query: Float32Array, filter: VectorFilter, limit: number): VectorHit[] => {
+  /** The rowids a narrowed filter leaves, when they are few enough to score one by one; else undefined. */
+  const few = (filter: VectorFilter): number[] | undefined => {
     t.ensure();
-    if (filter.parentIds || filter.documentIds) {
-      const { sql, params } = pointFilterSql(filter);
-      const rows = sqlite
-        .prepare(`SELECT rowid FROM "${t.ids}" WHERE ${sql} LIMIT ?`)
-        .all(...params, POINT_LOOKUP_LIMIT + 1) as Array<{ rowid: number }>;
-      if (rows.length <= POINT_LOOKUP_LIMIT)
-        return topHits(
-          t.score(
-            query,
-            rows.map((r) => r.rowid),
-          ),
-          limit,
-        );
-    }
-    return knn(query, filter, limit);
+    const { sql, params } = pointFilterSql(filter);
+    const rows = sqlite
+      .prepare(`SELECT rowid FROM "${t.ids}" WHERE ${sql} LIMIT ?`)
+      .all(...params, POINT_LOOKUP_LIMIT + 1) as Array<{ rowid: number }>;
+    return rows.length <= POINT_LOOKUP_LIMIT ? rows.map((r) => r.rowid) : undefined;
   };
+
+  /** Exact top `limit` of a filter, for a unit-length query of the right dimension. */
+  const search = (query: Float32Array, filter: VectorFilter, limit: number): VectorHit[] => {
+    const rowids = filter.parentIds || filter.documentIds ? few(filter) : undefined;
+    return rowids ? topHits(t.score(query, rowids), limit) : knn(query, filter, limit);
+  };
+  return { search, few, knn };
 }
 
 /** The best `limit` hits, rowids dropped. */
@@ -142,7 +141,7 @@ export function createSqliteVectorStore(sqlite: Sqlite, opts: { model: string; d
     async prepare() {},
     async search(vector, filter, limit) {
       if (!checkQuery(dimension, vector, filter, limit)) return [];
-      return exact(normalize(vector), filter, limit);
+      return exact.search(normalize(vector), filter, limit);
     },
     async health() {
       return sqliteVecHealth(sqlite, `table ${t.table}, exact scan`);
