@@ -10,9 +10,22 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
 const stampFile = join(dist, '.built');
-const sources = ['services', 'scripts/backup.ts', 'scripts/restore.ts', 'tsconfig.json', 'tsconfig.build.json'];
-/** Files the compiled code opens relative to itself. */
-const assets = ['services/core/db/migrations', 'services/core/ingest/parsers/parse-child.mjs', 'services/admin/assets'];
+const sources = [
+  'services',
+  'scripts/backup.ts',
+  'scripts/restore.ts',
+  'tsconfig.json',
+  'tsconfig.build.json',
+  'package.json',
+  'scripts/build.mjs',
+];
+/** Files the compiled code opens relative to itself (package.json for the version the API reports). */
+const assets = [
+  'services/core/db/migrations',
+  'services/core/ingest/parsers/parse-child.mjs',
+  'services/admin/assets',
+  'package.json',
+];
 
 const newest = (path) => {
   const st = statSync(path);
