@@ -208,6 +208,23 @@ describe('HNSW store', () => {
     expect(await store.search(clustered(1, 11)[0], scope, 5)).toEqual([]);
   });
 
+  it('drops its saved indexes with its tables, and starts empty when used again', async () => {
+    const { make, dir } = setup({ inlineBuild: 0 });
+    const store = make();
+    await store.upsert(points(clustered(1200, 18)));
+    await store.prepare();
+    const saved = () =>
+      readdirSync(dir, { recursive: true })
+        .map(String)
+        .filter((f) => f.endsWith('.usearch'));
+    expect(saved()).toHaveLength(1);
+    await store.drop();
+    expect(saved()).toEqual([]);
+    await store.init();
+    expect(await store.count()).toBe(0);
+    expect(await store.search(clustered(1, 20)[0], scope, 5)).toEqual([]);
+  });
+
   it('scores a narrowing that leaves few points exactly among them', async () => {
     const { make, exact } = setup();
     const store = make();

@@ -82,7 +82,8 @@ export function createHnswVectorStore(sqlite: Sqlite, opts: HnswStoreOptions): V
   const entries = new Map<string, Entry>();
   /** Partitions found too small, with the table's newest rowid when counted. */
   const small = new Map<string, number>();
-  let closed = false;
+  /** Set while closing or dropping: builds under way stop at their next slice and keep nothing. */
+  let halted = false;
 
   const keyOf = (s: PartitionScope) => `${s.userId}\u0000${s.kbId}\u0000${s.layer}`;
   const fileOf = (s: PartitionScope) =>
@@ -97,10 +98,10 @@ export function createHnswVectorStore(sqlite: Sqlite, opts: HnswStoreOptions): V
     if (entry.work) return entry.work;
     const started = performance.now();
     entry.work = (async () => {
-      while (!closed && !entry.partition.catchUp(BUILD_SLICE_MS, BUILD_THREADS)) await yieldToEvents();
-      // Closed, or the KB was deleted meanwhile: nothing to keep.
+      while (!halted && !entry.partition.catchUp(BUILD_SLICE_MS, BUILD_THREADS)) await yieldToEvents();
+      // Closed or dropped, or the KB deleted meanwhile: nothing to keep.
       const current = entries.get(keyOf(scope));
-      if (closed || (current !== entry && current?.next !== entry.work)) return;
+      if (halted || (current !== entry && current?.next !== entry.work)) return;
       entry.partition.save();
       entries.set(keyOf(scope), { partition: entry.partition, ready: true });
       opts.logger?.info(
@@ -211,6 +212,11 @@ export function createHnswVectorStore(sqlite: Sqlite, opts: HnswStoreOptions): V
     }
   };
 
+  const haltBuilds = async () => {
+    halted = true;
+    await Promise.all([...entries.values()].flatMap((e) => [e.work, e.next]));
+  };
+
   const ops = tableOperations(sqlite, t);
   return {
     kind: 'hnsw',
@@ -248,17 +254,15 @@ export function createHnswVectorStore(sqlite: Sqlite, opts: HnswStoreOptions): V
     },
     /** Stops the builds under way, then drops the tables and every saved index of this model. */
     async drop() {
-      closed = true;
-      await Promise.all([...entries.values()].flatMap((e) => [e.work, e.next]));
+      await haltBuilds();
       entries.clear();
       small.clear();
-      closed = false;
+      halted = false;
       await ops.drop();
       if (opts.dir) rmSync(join(opts.dir, t.table), { recursive: true, force: true });
     },
     async close() {
-      closed = true;
-      await Promise.all([...entries.values()].flatMap((e) => [e.work, e.next]));
+      await haltBuilds();
       for (const e of entries.values()) if (e.ready && e.partition.dirty > 0) e.partition.save();
       entries.clear();
     },

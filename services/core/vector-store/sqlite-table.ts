@@ -100,6 +100,7 @@ export function createSqliteVectorTable(sqlite: Sqlite, opts: { model: string; d
     /** Drops the three tables with every vector in them; `ensure` creates them again. */
     drop() {
       sqlite.exec(`DROP TABLE IF EXISTS "${table}"; DROP TABLE IF EXISTS "${ids}"; DROP TABLE IF EXISTS "${gone}";`);
+      cached.clear();
       ready = false;
     },
     /** Runs `fn` on one read snapshot of the file. */
