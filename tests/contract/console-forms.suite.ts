@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createRootApp } from '../../services/root.ts';
 import { client } from '../helpers/http.ts';
 import { consolePosts } from './routes.ts';
-import type { Client, World } from './world.ts';
+import { type Client, signIn, type World } from './world.ts';
 
 let world: World;
 let root: Client;
@@ -24,10 +24,7 @@ export function consoleFormsSuite(get: () => World): void {
     beforeAll(async () => {
       world = get();
       root = client(createRootApp(world.deps));
-      const login = await root.call('POST', '/api/auth/login', {
-        body: { email: world.alice.email, password: 'correct horse battery' },
-      });
-      cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+      cookie = await signIn(root, world.alice.email);
     });
 
     it('refuse a file posted in a text field with 400 on every form, and save nothing', async () => {

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRootApp } from '../../services/root.ts';
 import { client } from '../helpers/http.ts';
-import type { Client, World } from './world.ts';
+import { type Client, signIn, type World } from './world.ts';
 
 let world: World;
 let root: Client;
@@ -15,10 +15,7 @@ export function consoleValidationSuite(get: () => World): void {
     beforeAll(async () => {
       world = get();
       root = client(createRootApp(world.deps));
-      const login = await root.call('POST', '/api/auth/login', {
-        body: { email: world.alice.email, password: 'correct horse battery' },
-      });
-      cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+      cookie = await signIn(root, world.alice.email);
     });
 
     it('answers a search query over 2000 characters with 400 and names the problem, as the API does', async () => {

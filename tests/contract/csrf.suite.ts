@@ -3,7 +3,7 @@ import { createRootApp } from '../../services/root.ts';
 import { client } from '../helpers/http.ts';
 import { fileForm } from '../ingest/helpers.ts';
 import { consolePosts } from './routes.ts';
-import type { Client, World } from './world.ts';
+import { type Client, signIn, type World } from './world.ts';
 
 let world: World;
 let root: Client;
@@ -31,10 +31,7 @@ export function csrfSuite(get: () => World): void {
     beforeAll(async () => {
       world = get();
       root = client(createRootApp(world.deps));
-      const login = await root.call('POST', '/api/auth/login', {
-        body: { email: world.alice.email, password: 'correct horse battery' },
-      });
-      cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+      cookie = await signIn(root, world.alice.email);
       expect(cookie).toMatch(/^cos_session=./);
     });
     it('are refused with 403 on every API resource and change nothing', async () => {

@@ -52,6 +52,16 @@ export interface Account {
   email: string;
 }
 
+/** Signs in through the API and returns the session cookie as a `Cookie` header value. */
+export async function signIn(
+  api: Pick<Client, 'call'>,
+  email: string,
+  password = 'correct horse battery',
+): Promise<string> {
+  const login = await api.call('POST', '/api/auth/login', { body: { email, password } });
+  return (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+}
+
 /** Registers an account and keeps its email with its token and id. */
 export async function registered(api: Client, email: string): Promise<Account> {
   return { ...(await api.register(email)), email };
