@@ -9,7 +9,7 @@ import { hydrate } from '../services/core/search/hydrate.ts';
 import { DEFAULT_POLICY } from '../services/core/search/policy.ts';
 import { retrieveIds } from '../services/core/search/retrieve.ts';
 import type { SearchMode } from '../services/core/search/types.ts';
-import { ftsQuery } from '../services/core/text/tokenize.ts';
+import { queryTerms } from '../services/core/text/tokenize.ts';
 import type { VectorStore } from '../services/core/vector-store/index.ts';
 import { createSqliteVectorStore } from '../services/core/vector-store/sqlite.ts';
 import { buildCorpus, type Corpus, rng } from './search-corpus.ts';
@@ -52,7 +52,7 @@ async function queryVectors(deps: Deps, corpus: Corpus) {
   const vectors = embedder.embedQuery
     ? await Promise.all(texts.map((t) => embedder.embedQuery?.(t) ?? embedder.embed([t]).then(([v]) => v)))
     : await embedder.embed(texts);
-  return texts.map((text, i) => ({ text, vector: vectors[i], match: ftsQuery(text) }));
+  return texts.map((text, i) => ({ text, vector: vectors[i], terms: queryTerms(text) }));
 }
 
 /** Every child vector of the KB in one Float32Array: what a brute-force scan would hold. */
@@ -118,6 +118,7 @@ async function benchSize(children: number) {
               kbId: corpus.kbId,
               hybrid,
               headingWeight: DEFAULT_POLICY.headingWeight,
+              commonWords: DEFAULT_POLICY.commonWords,
               ...q,
             };
             const t0 = performance.now();

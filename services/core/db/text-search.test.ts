@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDeps, type TestDeps } from '../../../tests/helpers/deps.ts';
 import { draftFromMarkdown, insertUser, writeDocument } from '../../../tests/search/load.ts';
 import { createKb } from '../kbs/index.ts';
-import { ftsQuery } from '../text/tokenize.ts';
+import { queryTerms } from '../text/tokenize.ts';
 import { searchText } from './text-search.ts';
 
 describe('full-text search narrowed to documents', () => {
@@ -24,7 +24,7 @@ describe('full-text search narrowed to documents', () => {
     searchText(deps.db, {
       kbId,
       layer: 'child',
-      match: ftsQuery('varroa mites') ?? '',
+      terms: queryTerms('varroa mites'),
       documentIds,
       limit: 2,
       headingWeight: 0.3,
@@ -41,5 +41,65 @@ describe('full-text search narrowed to documents', () => {
     }
     expect(query(absent)).toEqual([]);
     expect(query([])).toEqual([]);
+  });
+});
+
+describe('full-text search with common words', () => {
+  let deps: TestDeps;
+  let kbId: string;
+  let parentId: string;
+  /** Passage text by chunk id. */
+  const text = new Map<string, string>();
+  beforeAll(async () => {
+    deps = await createTestDeps();
+    const userId = insertUser(deps);
+    kbId = createKb(deps.db, { userId }, { title: 'common words' }).id;
+    const children = [
+      'harbour crane harbour crane',
+      'harbour crane lighthouse',
+      'lighthouse keeper',
+      ...Array.from({ length: 12 }, (_, i) => `harbour${' harbour'.repeat(i % 3)} tide table ${i}`),
+    ];
+    const doc = await writeDocument(deps, userId, kbId, {
+      fileName: 'port.md',
+      summary: 'port',
+      parents: [{ heading: 'Port', content: children.join('\n'), children }],
+    });
+    parentId = [...doc.parents.values()][0];
+    for (const row of deps.db.sqlite
+      .prepare("SELECT id, content FROM chunks WHERE document_id = ? AND layer = 'child'")
+      .all(doc.id) as Array<{ id: string; content: string }>)
+      text.set(row.id, row.content);
+  });
+  afterAll(() => deps.cleanup());
+
+  // "harbour" is in 14 of the 15 passages, "crane" in 2, "lighthouse" in 2.
+  const common = { share: 0, minRows: 5 };
+  const query = (q: string, commonWords = common, parentIds?: string[]) =>
+    searchText(deps.db, {
+      kbId,
+      layer: 'child',
+      terms: queryTerms(q),
+      limit: 20,
+      headingWeight: 0,
+      commonWords,
+      parentIds,
+    });
+  const texts = (hits: Array<{ id: string }>) => hits.map((h) => text.get(h.id));
+
+  it('lets the rarer words choose the rows and still counts the common word in their scores', () => {
+    const plain = query('harbour crane', { share: 1, minRows: 1000 });
+    expect(plain).toHaveLength(14);
+    const hits = query('harbour crane');
+    expect(texts(hits)).toEqual(['harbour crane harbour crane', 'harbour crane lighthouse']);
+    // Same order and the same BM25 as the plain search, where both found the row.
+    expect(hits).toEqual(plain.slice(0, 2));
+    expect(hits[0].score).toBeGreaterThan(query('crane')[0].score);
+  });
+
+  it('chooses by the rarest word when all are common, and by every word inside a section', () => {
+    expect(texts(query('harbour tide', { share: 0, minRows: 1 }))).toHaveLength(12);
+    expect(query('harbour lighthouse crane')).toHaveLength(3);
+    expect(query('harbour crane', common, [parentId])).toHaveLength(14);
   });
 });

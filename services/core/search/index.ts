@@ -5,7 +5,7 @@ import { kbGeneration } from '../db/kb-generation.ts';
 import { documentsMatching } from '../db/metadata-filter.ts';
 import type { Deps } from '../deps.ts';
 import { validationError } from '../errors.ts';
-import { ftsQuery } from '../text/tokenize.ts';
+import { queryTerms } from '../text/tokenize.ts';
 import { metadataFilterSchema, normalizeFilter } from './filter.ts';
 import { hydrate } from './hydrate.ts';
 import { DEFAULT_POLICY } from './policy.ts';
@@ -122,9 +122,10 @@ export async function searchLocal(deps: Deps, who: Principal, req: SearchRequest
     userId,
     kbId,
     vector,
-    match: ftsQuery(query),
+    terms: queryTerms(query),
     hybrid,
     headingWeight: DEFAULT_POLICY.headingWeight,
+    commonWords: DEFAULT_POLICY.commonWords,
     documentIds,
   };
   const retrieved = hydrate(deps.db, userId, kbId, await retrieveIds(ctx, mode, rerank.pool));

@@ -1,3 +1,4 @@
+import { COMMON_WORDS, type CommonWords } from '../db/text-search.ts';
 import type { FusionWeights } from './evidence.ts';
 
 /** How many documents and sections a drill-down keeps before it reads their passages. */
@@ -16,6 +17,8 @@ export interface RetrievalPolicy {
   fusion: FusionWeights;
   /** BM25 weight of a chunk's heading words against its body's 1. */
   headingWeight: number;
+  /** Where a word is too common to choose full-text rows (see `COMMON_WORDS`). */
+  commonWords: CommonWords;
   /** What a section's own match adds to each of its passages. */
   sectionWeight: number;
   /** What a document's summary match adds to each of its passages. */
@@ -35,6 +38,7 @@ export const DEFAULT_POLICY: RetrievalPolicy = {
   // The built-in embedder ranks below BM25 on the evaluation set: it adds a little, no more.
   fusion: { text: 1, vector: 0.15 },
   headingWeight: 0.3,
+  commonWords: COMMON_WORDS,
   sectionWeight: 0.1,
   documentWeight: 0.05,
   pools: { document: 20, parent: 40, child: 100 },

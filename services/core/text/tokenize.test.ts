@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countTokens, ftsQuery, segment, segmentForIndex } from './tokenize.ts';
+import { countTokens, ftsOr, queryTerms, segment, segmentForIndex } from './tokenize.ts';
 
 describe('segment', () => {
   it('splits Chinese into words and keeps English words, lower-cased, without punctuation', () => {
@@ -15,19 +15,20 @@ describe('segment', () => {
   });
 });
 
-describe('ftsQuery', () => {
+describe('queryTerms and ftsOr', () => {
   it('quotes every word so user input cannot inject FTS syntax', () => {
-    expect(ftsQuery('NEAR("x") OR 检索')).toBe('"near" OR "x" OR "检索"');
+    expect(ftsOr(queryTerms('NEAR("x") OR 检索'))).toBe('"near" OR "x" OR "检索"');
+    expect(ftsOr(['a"b'])).toBe('"a""b"');
   });
 
-  it('returns null when nothing searchable is left', () => {
-    expect(ftsQuery('?? 的 the')).toBeNull();
+  it('leaves no terms when nothing searchable is left', () => {
+    expect(queryTerms('?? 的 the')).toEqual([]);
   });
 
   it('finds the shorter words inside long Chinese words, and English words by their stem', () => {
     const indexed = new Set(segmentForIndex('部署到代理服务器。Configuring the servers').split(' '));
     for (const query of ['服务器', '代理', 'configure server', 'configured']) {
-      const terms = (ftsQuery(query) ?? '').split(' OR ').map((t) => t.replaceAll('"', ''));
+      const terms = queryTerms(query);
       expect(terms.length, query).toBeGreaterThan(0);
       for (const t of terms) expect(indexed, `${query}: ${t}`).toContain(t);
     }

@@ -59,14 +59,17 @@ export function segmentForIndex(text: string): string {
   return analyze(text).join(' ');
 }
 
+/** The words a query is searched by: its `analyze` terms without stopwords, each once. */
+export function queryTerms(text: string): string[] {
+  return [...new Set(analyze(text, { dropStopwords: true }))];
+}
+
 /**
- * An FTS5 MATCH expression that ORs the query's terms, each quoted so user input
- * can never be read as FTS syntax. Returns null when nothing searchable is left.
+ * An FTS5 MATCH expression that ORs these terms, each quoted so user input can never be read
+ * as FTS syntax.
  */
-export function ftsQuery(text: string): string | null {
-  const words = [...new Set(analyze(text, { dropStopwords: true }))];
-  if (words.length === 0) return null;
-  return words.map((w) => `"${w.replaceAll('"', '""')}"`).join(' OR ');
+export function ftsOr(terms: string[]): string {
+  return terms.map((w) => `"${w.replaceAll('"', '""')}"`).join(' OR ');
 }
 
 /**
