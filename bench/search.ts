@@ -4,6 +4,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../services/core/config.ts';
+import { planWords } from '../services/core/db/text-search.ts';
 import { buildDeps, type Deps } from '../services/core/deps.ts';
 import { hydrate } from '../services/core/search/hydrate.ts';
 import { DEFAULT_POLICY } from '../services/core/search/policy.ts';
@@ -111,6 +112,7 @@ async function benchSize(children: number) {
         for (const mode of modes) {
           const times: number[] = [];
           for (const [i, q] of queries.entries()) {
+            const t0 = performance.now();
             const ctx = {
               db: deps.db,
               store,
@@ -118,10 +120,9 @@ async function benchSize(children: number) {
               kbId: corpus.kbId,
               hybrid,
               headingWeight: DEFAULT_POLICY.headingWeight,
-              commonWords: DEFAULT_POLICY.commonWords,
-              ...q,
+              vector: q.vector,
+              words: hybrid ? planWords(deps.db, q.terms, DEFAULT_POLICY.commonWords) : planWords(deps.db, []),
             };
-            const t0 = performance.now();
             const hits = hydrate(deps.db, corpus.userId, corpus.kbId, await retrieveIds(ctx, mode, TOP_K));
             if (i >= 5) times.push(performance.now() - t0);
             if (hits.length === 0) throw new Error(`${mode} found nothing for "${q.text}"`);

@@ -271,15 +271,22 @@ export function rewriteDocumentText(db: Db, owner: ChunkOwner, rows: ChunkRow[],
 
 /**
  * Document frequencies of `analyze` terms over the indexed passages, and the number of
- * passages (the frequency of the `all` token every row carries): the statistics BM25 uses.
+ * passages: the statistics BM25 uses. The number comes from the document rows, not from the
+ * `all` token every passage carries: counting that token reads the whole index (2.9 ms at 100k
+ * passages, against 0.1 ms), and a word's count only reads that word's rows.
  */
 export function termStatistics(db: Db, terms: string[]): { rows: number; df: Map<string, number> } {
-  const wanted = ['all', ...new Set(terms)];
-  const found = db.sqlite
-    .prepare(`SELECT term, doc FROM fts_child_vocab WHERE term IN (${wanted.map(() => '?').join(',')})`)
-    .all(...wanted) as Array<{ term: string; doc: number }>;
-  const df = new Map(found.map((r) => [r.term, r.doc]));
-  return { rows: df.get('all') ?? 0, df };
+  const wanted = [...new Set(terms)];
+  const found =
+    wanted.length === 0
+      ? []
+      : (db.sqlite
+          .prepare(`SELECT term, doc FROM fts_child_vocab WHERE term IN (${placeholders(wanted.length)})`)
+          .all(...wanted) as Array<{ term: string; doc: number }>);
+  const { rows } = db.sqlite
+    .prepare(`SELECT coalesce(sum(child_count), 0) AS rows FROM documents WHERE status = 'completed'`)
+    .get() as { rows: number };
+  return { rows, df: new Map(found.map((r) => [r.term, r.doc])) };
 }
 
 /** Child chunks of a KB's documents, from their counts on the document rows. */

@@ -3,7 +3,7 @@ import { createTestDeps, type TestDeps } from '../../../tests/helpers/deps.ts';
 import { draftFromMarkdown, insertUser, writeDocument } from '../../../tests/search/load.ts';
 import { createKb } from '../kbs/index.ts';
 import { queryTerms } from '../text/tokenize.ts';
-import { searchText } from './text-search.ts';
+import { planWords, searchText } from './text-search.ts';
 
 describe('full-text search narrowed to documents', () => {
   let deps: TestDeps;
@@ -24,7 +24,7 @@ describe('full-text search narrowed to documents', () => {
     searchText(deps.db, {
       kbId,
       layer: 'child',
-      terms: queryTerms('varroa mites'),
+      words: planWords(deps.db, queryTerms('varroa mites')),
       documentIds,
       limit: 2,
       headingWeight: 0.3,
@@ -79,10 +79,9 @@ describe('full-text search with common words', () => {
     searchText(deps.db, {
       kbId,
       layer: 'child',
-      terms: queryTerms(q),
+      words: planWords(deps.db, queryTerms(q), commonWords),
       limit: 20,
       headingWeight: 0,
-      commonWords,
       parentIds,
     });
   const texts = (hits: Array<{ id: string }>) => hits.map((h) => text.get(h.id));
@@ -95,6 +94,15 @@ describe('full-text search with common words', () => {
     // Same order and the same BM25 as the plain search, where both found the row.
     expect(hits).toEqual(plain.slice(0, 2));
     expect(hits[0].score).toBeGreaterThan(query('crane')[0].score);
+  });
+
+  it('plans the words once per query by their passage counts', () => {
+    expect(planWords(deps.db, queryTerms('harbour crane lighthouse'), common)).toEqual({
+      terms: ['harbour', 'crane', 'lighthous'],
+      choosing: ['crane', 'lighthous'],
+      others: ['harbour'],
+    });
+    expect(planWords(deps.db, queryTerms('crane lighthouse'), common).others).toEqual([]);
   });
 
   it('chooses by the rarest word when all are common, and by every word inside a section', () => {

@@ -14,15 +14,13 @@ export interface TextHit {
 export interface TextQuery {
   kbId: string;
   layer: ChunkLayer;
-  /** `queryTerms()` of the query: the words it is searched by. */
-  terms: string[];
+  /** The query's words, from `planWords()`. */
+  words: WordPlan;
   documentIds?: string[];
   parentIds?: string[];
   limit: number;
   /** BM25 weight of the heading words against the body's 1; 0 ranks by the body alone. */
   headingWeight: number;
-  /** Where a word counts as common; `COMMON_WORDS` unless given. */
-  commonWords?: CommonWords;
 }
 
 const quoteToken = (prefix: string, id: string) => `"${prefix}${id.toLowerCase().replace(/[^a-z0-9]/g, '')}"`;
@@ -54,29 +52,48 @@ export interface CommonWords {
  */
 export const COMMON_WORDS: CommonWords = { share: 0.1, minRows: 2000 };
 
+/** A query's words, and which of them choose the rows a search across the KB scores. */
+export interface WordPlan {
+  /** Every word, in `queryTerms()` order. */
+  terms: string[];
+  /** The rarer words: a row needs one of them. All the words when none is common. */
+  choosing: string[];
+  /** The common words: they add to a chosen row's score and choose nothing. */
+  others: string[];
+}
+
 /**
- * The words' part of the MATCH expression. A search across the KB whose words include common
- * ones (by the passage layer's document frequencies, for every layer) requires one of its rarer words, the rarest
- * when all are common, and ORs the common ones with the `all` token every row carries, so they
- * count in BM25 without adding rows. A narrowed search keeps the plain OR: its rows are few.
+ * Sorts a query's words into those that choose rows and the common ones (by the passage layer's
+ * document frequencies, for every layer): the words rarer than `common`, or the rarest word
+ * when all are common. Once per query: it reads each word's document frequency.
  */
-function words(db: Db, q: TextQuery): string {
-  const plain = `{content heading} : (${ftsOr(q.terms)})`;
-  if (q.terms.length < 2 || byTokens(q.documentIds) || byTokens(q.parentIds)) return plain;
-  const { rows: total, df } = termStatistics(db, q.terms);
-  const common = q.commonWords ?? COMMON_WORDS;
+export function planWords(db: Db, terms: string[], common: CommonWords = COMMON_WORDS): WordPlan {
+  const plain = { terms, choosing: terms, others: [] };
+  if (terms.length < 2) return plain;
+  const { rows: total, df } = termStatistics(db, terms);
   const limit = Math.max(common.minRows, common.share * total);
   const rows = (term: string) => df.get(term) ?? 0;
-  const rare = q.terms.filter((t) => rows(t) <= limit);
-  if (rare.length === q.terms.length) return plain;
-  const choosing = rare.length > 0 ? rare : [q.terms.reduce((a, b) => (rows(b) < rows(a) ? b : a))];
-  const others = q.terms.filter((t) => !choosing.includes(t));
+  const rare = terms.filter((t) => rows(t) <= limit);
+  if (rare.length === terms.length) return plain;
+  const choosing = rare.length > 0 ? rare : [terms.reduce((a, b) => (rows(b) < rows(a) ? b : a))];
+  return { terms, choosing, others: terms.filter((t) => !choosing.includes(t)) };
+}
+
+/**
+ * The words' part of the MATCH expression. Across the KB, a row needs one of the choosing
+ * words, and the common ones are ORed with the `all` token every row carries, so they count in
+ * BM25 without adding rows. A narrowed search keeps the plain OR of every word: its rows are few.
+ */
+function wordsMatch(q: TextQuery): string {
+  const { terms, choosing, others } = q.words;
+  if (others.length === 0 || byTokens(q.documentIds) || byTokens(q.parentIds))
+    return `{content heading} : (${ftsOr(terms)})`;
   return `{content heading} : (${ftsOr(choosing)}) AND ({content heading} : (${ftsOr(others)}) OR scope : "all")`;
 }
 
 /** The MATCH expression: the words in body or heading, narrowed by scope tokens inside FTS5. */
-function expression(db: Db, q: TextQuery): string {
-  const parts = [words(db, q), `scope : ${quoteToken('k', q.kbId)}`];
+function expression(q: TextQuery): string {
+  const parts = [wordsMatch(q), `scope : ${quoteToken('k', q.kbId)}`];
   if (byTokens(q.documentIds)) parts.push(`scope : (${q.documentIds.map((id) => quoteToken('d', id)).join(' OR ')})`);
   if (byTokens(q.parentIds)) parts.push(`scope : (${q.parentIds.map((id) => quoteToken('p', id)).join(' OR ')})`);
   return parts.join(' AND ');
@@ -103,7 +120,7 @@ function columnTests(q: TextQuery): { sql: string; params: string[] } {
  * other KBs are never scored.
  */
 export function searchText(db: Db, q: TextQuery): TextHit[] {
-  if (q.terms.length === 0 || q.documentIds?.length === 0 || q.parentIds?.length === 0) return [];
+  if (q.words.terms.length === 0 || q.documentIds?.length === 0 || q.parentIds?.length === 0) return [];
   const table = ftsTable(q.layer);
   const columns = columnTests(q);
   const rows = db.sqlite
@@ -111,7 +128,7 @@ export function searchText(db: Db, q: TextQuery): TextHit[] {
       `SELECT chunk_id, document_id, parent_id, bm25(${table}, 1.0, ?, 0.0) AS rank FROM ${table}
        WHERE ${table} MATCH ?${columns.sql} ORDER BY rank LIMIT ?`,
     )
-    .all(q.headingWeight, expression(db, q), ...columns.params, q.limit) as Array<{
+    .all(q.headingWeight, expression(q), ...columns.params, q.limit) as Array<{
     chunk_id: string;
     document_id: string;
     parent_id: string | null;

@@ -1,6 +1,6 @@
 import type { Db } from '../db/index.ts';
 import type { ChunkLayer } from '../db/schema.ts';
-import { type CommonWords, searchText, type TextHit } from '../db/text-search.ts';
+import { searchText, type TextHit, type WordPlan } from '../db/text-search.ts';
 import type { VectorHit, VectorStore } from '../vector-store/index.ts';
 
 /** Everything one retrieval needs: where to look and the query in both forms. */
@@ -10,14 +10,12 @@ export interface LayerContext {
   userId: string;
   kbId: string;
   vector: Float32Array;
-  /** `queryTerms()` of the text; empty when it has no searchable words. */
-  terms: string[];
+  /** The text's words (`planWords()`); none when it has no searchable words. */
+  words: WordPlan;
   /** Full-text ranking on (BM25 fused with vectors) or off (vectors alone). */
   hybrid: boolean;
   /** BM25 weight of heading words against body words (the policy's). */
   headingWeight: number;
-  /** Where a word counts as common in full-text search (the policy's). */
-  commonWords: CommonWords;
   /**
    * The documents a metadata filter leaves; every ranking of every layer stays inside them,
    * so the filter applies before scoring. Undefined: the whole KB.
@@ -106,15 +104,14 @@ export async function rankLayer(
   const byVector =
     q.vector.limit > 0 ? await ctx.store.search(ctx.vector, { ...scope, ...vectorWithin }, q.vector.limit) : [];
   const byText =
-    ctx.hybrid && ctx.terms.length > 0 && q.text.limit > 0
+    ctx.hybrid && ctx.words.terms.length > 0 && q.text.limit > 0
       ? searchText(ctx.db, {
           kbId: ctx.kbId,
           layer,
-          terms: ctx.terms,
+          words: ctx.words,
           ...textWithin,
           limit: q.text.limit,
           headingWeight: ctx.headingWeight,
-          commonWords: ctx.commonWords,
         })
       : [];
   return fuseLayer(byText, byVector, weights);

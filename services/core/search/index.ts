@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { kbAccess, type Principal } from '../access/index.ts';
 import { kbGeneration } from '../db/kb-generation.ts';
 import { documentsMatching } from '../db/metadata-filter.ts';
+import { planWords } from '../db/text-search.ts';
 import type { Deps } from '../deps.ts';
 import { validationError } from '../errors.ts';
 import { queryTerms } from '../text/tokenize.ts';
@@ -122,10 +123,9 @@ export async function searchLocal(deps: Deps, who: Principal, req: SearchRequest
     userId,
     kbId,
     vector,
-    terms: queryTerms(query),
+    words: planWords(deps.db, hybrid ? queryTerms(query) : [], DEFAULT_POLICY.commonWords),
     hybrid,
     headingWeight: DEFAULT_POLICY.headingWeight,
-    commonWords: DEFAULT_POLICY.commonWords,
     documentIds,
   };
   const retrieved = hydrate(deps.db, userId, kbId, await retrieveIds(ctx, mode, rerank.pool));
