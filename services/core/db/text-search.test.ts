@@ -42,6 +42,30 @@ describe('full-text search narrowed to documents', () => {
     expect(query(absent)).toEqual([]);
     expect(query([])).toEqual([]);
   });
+
+  it("never returns another KB's rows, whatever ids it is narrowed to", async () => {
+    const userId = insertUser(deps);
+    const otherKb = createKb(deps.db, { userId }, { title: 'other' }).id;
+    const other = await writeDocument(
+      deps,
+      userId,
+      otherKb,
+      draftFromMarkdown('o.md', '# O\n\n## Bees\n\nVarroa mites.'),
+    );
+    expect(query([other.id])).toEqual([]);
+    const section = [...other.parents.values()];
+    const inSection = (kb: string) =>
+      searchText(deps.db, {
+        kbId: kb,
+        layer: 'child',
+        words: planWords(deps.db, ['varroa']),
+        parentIds: section,
+        limit: 5,
+        headingWeight: 0,
+      });
+    expect(inSection(kbId)).toEqual([]);
+    expect(inSection(otherKb).map((h) => h.documentId)).toEqual([other.id]);
+  });
 });
 
 describe('full-text search with common words', () => {

@@ -79,6 +79,9 @@ export function planWords(db: Db, terms: string[], common: CommonWords = COMMON_
   return { terms, choosing, others: terms.filter((t) => !choosing.includes(t)) };
 }
 
+/** Narrowed to a few documents or sections, named by scope tokens. */
+const byScopeTokens = (q: TextQuery) => byTokens(q.documentIds) || byTokens(q.parentIds);
+
 /**
  * The words' part of the MATCH expression. Across the KB, a row needs one of the choosing
  * words, and the common ones are ORed with the `all` token every row carries, so they count in
@@ -86,23 +89,35 @@ export function planWords(db: Db, terms: string[], common: CommonWords = COMMON_
  */
 function wordsMatch(q: TextQuery): string {
   const { terms, choosing, others } = q.words;
-  if (others.length === 0 || byTokens(q.documentIds) || byTokens(q.parentIds))
-    return `{content heading} : (${ftsOr(terms)})`;
+  if (others.length === 0 || byScopeTokens(q)) return `{content heading} : (${ftsOr(terms)})`;
   return `{content heading} : (${ftsOr(choosing)}) AND ({content heading} : (${ftsOr(others)}) OR scope : "all")`;
 }
 
-/** The MATCH expression: the words in body or heading, narrowed by scope tokens inside FTS5. */
+/**
+ * The MATCH expression: the words in body or heading, narrowed by scope tokens inside FTS5:
+ * the KB's token, or the documents' or sections' tokens, which name rows of one KB only.
+ * BM25 counts the rows of every token it is given, and the KB's are all of them (3 ms per
+ * search at 100k passages), so a narrowed search leaves the KB's token out.
+ */
 function expression(q: TextQuery): string {
-  const parts = [wordsMatch(q), `scope : ${quoteToken('k', q.kbId)}`];
+  const parts = [wordsMatch(q)];
+  if (!byScopeTokens(q)) parts.push(`scope : ${quoteToken('k', q.kbId)}`);
   if (byTokens(q.documentIds)) parts.push(`scope : (${q.documentIds.map((id) => quoteToken('d', id)).join(' OR ')})`);
   if (byTokens(q.parentIds)) parts.push(`scope : (${q.parentIds.map((id) => quoteToken('p', id)).join(' OR ')})`);
   return parts.join(' AND ');
 }
 
-/** Long id lists, tested on the columns of the rows FTS5 matched, before they are ranked and cut. */
+/**
+ * Tests on the columns of the rows FTS5 matched, before they are ranked and cut: long id lists,
+ * and the KB where its token was left out (ids from a caller never reach another KB's rows).
+ */
 function columnTests(q: TextQuery): { sql: string; params: string[] } {
   const sql: string[] = [];
   const params: string[] = [];
+  if (byScopeTokens(q)) {
+    sql.push(' AND kb_id = ?');
+    params.push(q.kbId);
+  }
   for (const [column, ids] of [
     ['document_id', q.documentIds],
     ['parent_id', q.parentIds],
@@ -116,8 +131,8 @@ function columnTests(q: TextQuery): { sql: string; params: string[] } {
 
 /**
  * The best BM25 matches of one layer of a KB (optionally inside some documents or parents),
- * best first, from that layer's own table. The KB and narrowing are terms of the FTS5 query itself, so rows of
- * other KBs are never scored.
+ * best first, from that layer's own table. The KB or the narrowing is a term of the FTS5 query
+ * itself, so rows of other KBs are never scored.
  */
 export function searchText(db: Db, q: TextQuery): TextHit[] {
   if (q.words.terms.length === 0 || q.documentIds?.length === 0 || q.parentIds?.length === 0) return [];
