@@ -10,6 +10,7 @@ describe('loadConfig', () => {
     expect(config.MAX_UPLOAD_MB).toBe(50);
     expect(config.oneapiEnabled).toBe(false);
     expect(config.SUMMARY_MODEL).toBe(config.CHAT_MODEL);
+    expect(config.PARSE_IDLE_MS).toBe(5000);
   });
 
   it('names the variable that holds a bad value', () => {
@@ -18,6 +19,7 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ REDIS_URL: 'localhost:6379' })).toThrow(/REDIS_URL/);
     expect(() => loadConfig({ ONEAPI_BASE_URL: 'not a url' })).toThrow(/ONEAPI_BASE_URL/);
     expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(ConfigError);
+    expect(() => loadConfig({ PARSE_IDLE_MS: '5s' })).toThrow(/PARSE_IDLE_MS/);
   });
 
   it('requires JWT_SECRET in production', () => {

@@ -60,6 +60,8 @@ export const configSchema = z
       .default('false')
       .transform((v) => v === 'true' || v === '1'),
     INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
+    /** The isolated parsing process ends after this long without a file to parse. */
+    PARSE_IDLE_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
     SIGNUP: optionalString.pipe(z.enum(signupPolicies).optional()),
   })
   .superRefine((env, ctx) => {

@@ -7,7 +7,7 @@ import { type Db, openDatabase } from './db/index.ts';
 import type { Embedder } from './embedder/index.ts';
 import { createLocalEmbedder } from './embedder/local.ts';
 import { createEventSink } from './events.ts';
-import { IsolatedParser } from './ingest/parsers/isolated.ts';
+import { DEFAULT_PARSE_LIMITS, IsolatedParser } from './ingest/parsers/isolated.ts';
 import { buildLlm, resolveEmbeddingDimension } from './llm/build.ts';
 import type { ChatClient } from './llm/index.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -99,7 +99,7 @@ export async function buildDeps(config: Config, opts: BuildOptions = {}): Promis
   closers.push(() => cache.close());
   if (cache.kind !== 'memory') readiness.push({ name: 'cache', required: false, check: () => cache.health() });
   const storage = createLocalStorage(config.FILES_DIR);
-  const parser = new IsolatedParser();
+  const parser = new IsolatedParser({ ...DEFAULT_PARSE_LIMITS, idleMs: config.PARSE_IDLE_MS });
   closers.push(() => parser.close());
   readiness.push({ name: 'files', required: true, check: () => storage.health() });
   const queue = await createIngestQueue(config, logger);

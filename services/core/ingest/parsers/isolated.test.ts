@@ -26,6 +26,17 @@ describe('IsolatedParser', () => {
     expect(again.blocks[0]?.text).toBe('plain words');
   });
 
+  it('ends the parsing process once idle and starts a fresh one for the next file', async () => {
+    const parser = make({ idleMs: 200 });
+    await parser.parse('text', new TextEncoder().encode('first'));
+    expect(parser.running).toBe(true);
+    const deadline = Date.now() + 10_000;
+    while (parser.running && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(parser.running).toBe(false);
+    const next = await parser.parse('text', new TextEncoder().encode('second'));
+    expect(next.blocks[0]?.text).toBe('second');
+  });
+
   it('passes a broken file on as a readable IngestError', async () => {
     await expect(make().parse('pdf', new TextEncoder().encode('%PDF-1.4 garbage'))).rejects.toBeInstanceOf(IngestError);
   });
