@@ -4,7 +4,6 @@ import type { Db } from '../db/index.ts';
 import type { Embedder } from '../embedder/index.ts';
 import { createHnswVectorStore, type IndexLogger } from './hnsw.ts';
 import type { VectorStore } from './index.ts';
-import { createQdrantVectorStore } from './qdrant.ts';
 import { createSqliteVectorStore } from './sqlite.ts';
 
 /** Where the embedded store saves its approximate indexes: beside the database, never in the bucket. */
@@ -14,7 +13,7 @@ export const vectorIndexDir = (config: Pick<Config, 'DATA_DIR'>) => join(config.
  * The vector store for one model and dimension: Qdrant when QDRANT_URL is set, else sqlite-vec
  * in the SQLite file, with an HNSW index per large partition unless VECTOR_INDEX=exact. A
  * Qdrant that is down at start does not stop the process: the collection is created on first
- * use and /readyz reports the store.
+ * use and /readyz reports the store. Qdrant's client (4 MB of heap) is loaded only when it is used.
  */
 export async function buildVectorStore(
   config: Pick<Config, 'QDRANT_URL' | 'QDRANT_API_KEY' | 'DATA_DIR' | 'VECTOR_INDEX' | 'VECTOR_INDEX_MIN_POINTS'>,
@@ -25,6 +24,7 @@ export async function buildVectorStore(
   const { model, dimension } = embedder;
   if (!(dimension > 0)) throw new Error(`embedding dimension of ${model} is unknown`);
   if (config.QDRANT_URL) {
+    const { createQdrantVectorStore } = await import('./qdrant.ts');
     const store = createQdrantVectorStore({ url: config.QDRANT_URL, apiKey: config.QDRANT_API_KEY, model, dimension });
     await store.init().catch(() => undefined);
     return store;
