@@ -6,6 +6,7 @@ import { containersEnv } from './helpers/env.ts';
 import { podman } from './helpers/exec.ts';
 import { expectJourneySurvived, type JourneyResult, runJourney, streamChatEvents } from './helpers/journey.ts';
 import { memoryTable, sampleMemory } from './helpers/memory.ts';
+import { breakdownTable, memoryBreakdown } from './helpers/memory-breakdown.ts';
 import { createStackNetwork, pinBridge, removeStackNetwork } from './helpers/network.ts';
 
 const GIB = 1024 ** 3;
@@ -83,6 +84,8 @@ describe('single-box compose stack', () => {
   it('fits the 2 GB budget after the journey', async () => {
     const rows = await sampleMemory(await projectContainers());
     console.log(`[containers] memory after the journey (podman stats):\n${memoryTable(rows)}`);
+    const breakdown = await memoryBreakdown(await projectContainers());
+    if (breakdown.length > 0) console.log(`[containers] what the memory is made of:\n${breakdownTable(breakdown)}`);
     expect(rows.length).toBeGreaterThanOrEqual(7);
     const used = rows.reduce((s, r) => s + r.usedBytes, 0);
     expect(used).toBeLessThan(2 * GIB);
