@@ -66,6 +66,15 @@ describe('ingest pipeline', () => {
     expect(progress.at(-1)).toBe(100);
   });
 
+  it('ends the parsing process once no document is left waiting', async () => {
+    const { deps, upload, settled } = await setup({ PARSE_IDLE_MS: '600000' });
+    const worker = await startIngestWorker(deps);
+    cleanups.push(() => worker.stop());
+    const docs = await Promise.all(['a', 'b'].map((n) => upload(`${n}.md`, `# ${n}\n\nSome text about ${n}.`)));
+    for (const doc of docs) expect((await settled(doc.id, 40_000)).status).toBe('completed');
+    await expect.poll(() => deps.parser.running, { timeout: 5_000 }).toBe(false);
+  }, 60_000);
+
   it('fails at once when the stored file has vanished, and a queue retry runs it again', async () => {
     const { deps, user, upload, settled } = await setup();
     const doc = await upload('lost.md', '# Lost\nThis file will vanish.');

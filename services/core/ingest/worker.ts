@@ -10,6 +10,15 @@ export interface RunningIngestWorker {
 }
 
 /**
+ * Ends the parsing process (tens of MB) once no document waits for it; the idle timeout
+ * (PARSE_IDLE_MS) covers the rest. Counting the queue is best effort.
+ */
+async function releaseParserWhenDrained(deps: Pick<Deps, 'queue' | 'parser'>): Promise<void> {
+  const counts = await deps.queue.counts().catch(() => undefined);
+  if (counts?.waiting === 0) deps.parser.release();
+}
+
+/**
  * Starts consuming the ingest queue in this process and the reconciler (once now, then
  * every minute) that re-enqueues documents a crash or a lost Redis left unfinished.
  */
@@ -18,9 +27,16 @@ export async function startIngestWorker(
   opts: { reconcileIntervalMs?: number } = {},
 ): Promise<RunningIngestWorker> {
   const logger = deps.logger.child({ component: 'ingest-worker' });
-  await deps.queue.startWorker((id, attempt) => runIngestJob({ ...deps, logger }, id, attempt), {
-    concurrency: deps.config.INGEST_CONCURRENCY,
-  });
+  await deps.queue.startWorker(
+    async (id, attempt) => {
+      try {
+        await runIngestJob({ ...deps, logger }, id, attempt);
+      } finally {
+        await releaseParserWhenDrained(deps);
+      }
+    },
+    { concurrency: deps.config.INGEST_CONCURRENCY },
+  );
   const run = () =>
     reconcile(deps).catch((err: unknown) =>
       logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'reconciler failed; will try again'),

@@ -37,6 +37,16 @@ describe('IsolatedParser', () => {
     expect(next.blocks[0]?.text).toBe('second');
   });
 
+  it('ends the parsing process on release, but never under a parse in progress', async () => {
+    const parser = make();
+    const parsing = parser.parse('text', new TextEncoder().encode('in progress'));
+    parser.release();
+    expect((await parsing).blocks[0]?.text).toBe('in progress');
+    expect(parser.running).toBe(true);
+    parser.release();
+    expect(parser.running).toBe(false);
+  });
+
   it('passes a broken file on as a readable IngestError', async () => {
     await expect(make().parse('pdf', new TextEncoder().encode('%PDF-1.4 garbage'))).rejects.toBeInstanceOf(IngestError);
   });

@@ -51,14 +51,22 @@ export class IsolatedParser {
   private ready: Promise<ChildProcess> | undefined;
   private chain: Promise<unknown> = Promise.resolve();
   private nextId = 1;
+  /** Parses asked for and not yet finished. */
+  private pending = 0;
   private idleTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly limits: ParseLimits = DEFAULT_PARSE_LIMITS) {}
 
   parse(kind: FileKind, bytes: Uint8Array, opts: ParseOptions = {}): Promise<ParsedDocument> {
-    const run = this.chain.then(() => this.parseNow(kind, bytes, opts));
+    this.pending++;
+    const run = this.chain.then(() => this.parseNow(kind, bytes, opts)).finally(() => this.pending--);
     this.chain = run.catch(() => undefined);
     return run;
+  }
+
+  /** Ends the parsing process now unless a parse is under way or waiting (no more files are expected soon). */
+  release(): void {
+    if (this.pending === 0) this.close();
   }
 
   /** Whether a parsing process is alive (it is started on demand and ends when idle). */
