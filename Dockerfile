@@ -43,10 +43,11 @@ ENV NODE_ENV=production \
     FILES_DIR=/files \
     BACKUP_DIR=/backups
 # Memory for a small server (compose sets NODE_OPTIONS per service, with its heap limit): V8's
-# young generation capped at 2 MB semi-spaces instead of growing to 16 MB ones under load; the
+# young generation capped at 2 MB semi-spaces instead of growing to 16 MB ones under load, one
+# V8 background thread instead of four (each keeps its own malloc arena of compiler memory); the
 # mimalloc of the native jieba and argon2 modules commits its 1 GiB arena lazily, so the kernel
 # does not back it with 2 MB huge pages.
-ENV NODE_OPTIONS=--max-semi-space-size=2 \
+ENV NODE_OPTIONS="--max-semi-space-size=2 --v8-pool-size=1" \
     MIMALLOC_ARENA_EAGER_COMMIT=0
 WORKDIR /app
 COPY --from=build --chown=root:root /app/node_modules ./node_modules

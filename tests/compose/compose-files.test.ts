@@ -119,18 +119,22 @@ describe('scheme C and B app services', () => {
     'docker-compose.hybrid.yml',
     'coolify/context-os-single.yaml',
     'coolify/context-os-hybrid.yaml',
-  ])('%s sizes each Node service for its memory limit: a capped heap and small young generation', (file) => {
-    const services = loadCompose(file).services;
-    for (const name of ['gateway', 'search', 'ingest-worker', 'admin']) {
-      const service = services[name] ?? {};
-      const options = envOf(service).NODE_OPTIONS ?? '';
-      const heap = Number(/--max-old-space-size=(\d+)/.exec(options)?.[1]);
-      // The heap leaves room in the limit for native memory: SQLite, jieba's dictionary, indexes.
-      expect(heap, `${name}: ${options}`).toBeGreaterThan(0);
-      expect(heap, name).toBeLessThanOrEqual(mebibytes(service.mem_limit) - 64);
-      expect(options, name).toMatch(/--max-semi-space-size=2\b/);
-    }
-  });
+  ])(
+    '%s sizes each Node service for its memory limit: a capped heap, a small young generation, one V8 thread',
+    (file) => {
+      const services = loadCompose(file).services;
+      for (const name of ['gateway', 'search', 'ingest-worker', 'admin']) {
+        const service = services[name] ?? {};
+        const options = envOf(service).NODE_OPTIONS ?? '';
+        const heap = Number(/--max-old-space-size=(\d+)/.exec(options)?.[1]);
+        // The heap leaves room in the limit for native memory: SQLite, jieba's dictionary, indexes.
+        expect(heap, `${name}: ${options}`).toBeGreaterThan(0);
+        expect(heap, name).toBeLessThanOrEqual(mebibytes(service.mem_limit) - 64);
+        expect(options, name).toMatch(/--max-semi-space-size=2\b/);
+        expect(options, name).toMatch(/--v8-pool-size=1\b/);
+      }
+    },
+  );
 
   it('keeps scheme B files on the bucket mount and SQLite and Qdrant on local volumes', () => {
     const services = loadCompose('docker-compose.hybrid.yml').services;
