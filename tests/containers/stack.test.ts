@@ -90,6 +90,10 @@ describe('single-box compose stack', () => {
     const used = rows.reduce((s, r) => s + r.usedBytes, 0);
     expect(used).toBeLessThan(2 * GIB);
     for (const r of rows) expect(r.limitBytes, r.name).toBeLessThan(GIB);
+    // Each Node service within 100 MiB as its cgroup counts it, page cache and kernel memory included.
+    const services = rows.filter((r) => /[_-](gateway|search|ingest-worker|admin)[_-]/.test(r.name));
+    expect(services).toHaveLength(4);
+    for (const r of services) expect(r.usedBytes, r.name).toBeLessThanOrEqual(100 * 1024 ** 2);
   });
 
   it('stops every service on SIGTERM in well under 10 s', async () => {
