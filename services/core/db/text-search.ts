@@ -46,8 +46,8 @@ export interface CommonWords {
  * A common word stops choosing which rows are scored: the rarer words choose them, and the
  * common word still adds its BM25 share to those that hold it. FTS5 scores every row it matches,
  * so one everyday word of a question ("件", "file") made BM25 read a quarter of a 100k-passage KB
- * (24k rows; child layer p95 38 ms, 12 ms with this) while the top 10 stayed the same for 99.9%
- * of the benchmark's queries. On `npm run eval` with no floor, a share of 10% moved at most one
+ * (24k rows; child layer p95 38.6 ms, 19.4 with this) while the top 10 stayed the same for all
+ * 200 of the benchmark's queries. On `npm run eval` with no floor, a share of 10% moved at most one
  * answer@5 of a set, 6% between -4 and +1, a fixed 12 rows (2-3% of those KBs) cost 4-11.
  */
 export const COMMON_WORDS: CommonWords = { share: 0.1, minRows: 2000 };
