@@ -5,7 +5,9 @@ import usearch, { type BatchMatches } from 'usearch';
 import { openDatabase } from '../services/core/db/index.ts';
 import { createHnswVectorStore } from '../services/core/vector-store/hnsw.ts';
 import type { VectorStore } from '../services/core/vector-store/index.ts';
-import { createSqliteVectorStore } from '../services/core/vector-store/sqlite.ts';
+import { createSqliteVectorStore, topHits } from '../services/core/vector-store/sqlite.ts';
+import { normalize } from '../services/core/vector-store/sqlite-sql.ts';
+import { createSqliteVectorTable } from '../services/core/vector-store/sqlite-table.ts';
 import { batch, type ENGINES, queryVector } from './vectors.ts';
 
 /**
@@ -18,6 +20,8 @@ type Engine = (typeof ENGINES)[number] | 'truth';
 
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 200);
 const K = 10;
+/** Candidates the bit-code scan of `sqlite-vec-bit` hands to exact rescoring. */
+const OVERSAMPLE = Number(process.env.BENCH_BIT_OVERSAMPLE ?? 100);
 const BATCH = 5000;
 const scope = { userId: 'bench-user', kbId: 'bench-kb', layer: 'child' as const };
 
@@ -32,6 +36,17 @@ const [engine, pointsArg, dimArg, dir] = process.argv.slice(2) as [Engine, strin
 const n = Number(pointsArg);
 const dim = Number(dimArg);
 
+/** Points `from` on as our stores take them: one KB partition, 10 passages a parent, 100 a document. */
+function points(from: number, vectors: Float32Array) {
+  return Array.from({ length: vectors.length / dim }, (_, i) => ({
+    ...scope,
+    id: `c${from + i}`,
+    documentId: `d${Math.floor((from + i) / 100)}`,
+    parentId: `p${Math.floor((from + i) / 10)}`,
+    vector: vectors.subarray(i * dim, (i + 1) * dim),
+  }));
+}
+
 async function embedded(kind: 'exact' | 'hnsw'): Promise<Runner> {
   const db = openDatabase(join(dir, 'bench.db'));
   const opts = { model: 'bench', dimension: dim };
@@ -42,18 +57,58 @@ async function embedded(kind: 'exact' | 'hnsw'): Promise<Runner> {
   await store.init();
   return {
     async add(from, vectors) {
-      const points = Array.from({ length: vectors.length / dim }, (_, i) => ({
-        ...scope,
-        id: `c${from + i}`,
-        documentId: `d${Math.floor((from + i) / 100)}`,
-        parentId: `p${Math.floor((from + i) / 10)}`,
-        vector: vectors.subarray(i * dim, (i + 1) * dim),
-      }));
-      await store.upsert(points);
+      await store.upsert(points(from, vectors));
     },
     finish: () => store.prepare(),
     async search(q) {
       return (await store.search(q, scope, K)).map((h) => Number(h.id.slice(1)));
+    },
+  };
+}
+
+/**
+ * sqlite-vec's binary quantization: the float vectors in our exact store's table, written
+ * through its own upsert, and beside it a vec0 table of their sign bits (`vec_quantize_binary`)
+ * with the same user/KB/layer partition keys and rowids. A search takes the `OVERSAMPLE`
+ * nearest codes by Hamming distance within the partition, then rescores them from the float
+ * vectors as our HNSW store rescores its candidates.
+ */
+function bitQuantized(): Runner {
+  const db = openDatabase(join(dir, 'bench.db'));
+  const t = createSqliteVectorTable(db.sqlite, { model: 'bench', dimension: dim });
+  const bits = `${t.table}_bit`;
+  t.ensure();
+  db.sqlite.exec(`CREATE VIRTUAL TABLE "${bits}" USING vec0(
+    user_id text partition key, kb_id text partition key, layer text partition key, code bit[${dim}]
+  )`);
+  const encode = db.sqlite.prepare(
+    `INSERT INTO "${bits}" (rowid, user_id, kb_id, layer, code)
+     SELECT i.rowid, i.user_id, i.kb_id, i.layer, vec_quantize_binary(v.embedding)
+     FROM "${t.ids}" i JOIN "${t.table}" v ON v.rowid = i.rowid WHERE i.rowid > ? ORDER BY i.rowid`,
+  );
+  const knn = db.sqlite.prepare(
+    `SELECT rowid FROM "${bits}" WHERE code MATCH vec_quantize_binary(?) AND k = ?
+     AND user_id = ? AND kb_id = ? AND layer = ?`,
+  );
+  let encoded = 0;
+  return {
+    async add(from, vectors) {
+      t.upsert(points(from, vectors));
+      db.sqlite.transaction(() => encode.run(encoded))();
+      encoded = t.stamp().maxRowid;
+    },
+    async finish() {},
+    async search(q) {
+      const query = normalize(q);
+      const rows = knn.all(query, OVERSAMPLE, scope.userId, scope.kbId, scope.layer) as Array<{ rowid: number }>;
+      const hits = topHits(
+        t.score(
+          query,
+          rows.map((r) => r.rowid),
+        ),
+        K,
+      );
+      return hits.map((h) => Number(h.id.slice(1)));
     },
   };
 }
@@ -137,7 +192,9 @@ async function run(): Promise<void> {
       ? await embedded(engine)
       : engine === 'usearch'
         ? plainHnsw()
-        : await lance(engine.slice('lancedb-'.length) as 'flat' | 'ivf-pq' | 'ivf-hnsw-sq');
+        : engine === 'sqlite-vec-bit'
+          ? bitQuantized()
+          : await lance(engine.slice('lancedb-'.length) as 'flat' | 'ivf-pq' | 'ivf-hnsw-sq');
   let buildMs = 0;
   for (let from = 0; from < n; from += BATCH) {
     const vectors = batch(from, Math.min(n, from + BATCH), dim, n);

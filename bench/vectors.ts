@@ -1,5 +1,13 @@
 /** The engines `npm run bench:search` compares, each run by `search-engine.ts`. */
-export const ENGINES = ['exact', 'hnsw', 'usearch', 'lancedb-flat', 'lancedb-ivf-pq', 'lancedb-ivf-hnsw-sq'] as const;
+export const ENGINES = [
+  'exact',
+  'sqlite-vec-bit',
+  'hnsw',
+  'usearch',
+  'lancedb-flat',
+  'lancedb-ivf-pq',
+  'lancedb-ivf-hnsw-sq',
+] as const;
 
 /**
  * Clustered unit vectors like embeddings of a large KB: 1 topic per 1000 points, 10 subtopics
