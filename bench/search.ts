@@ -24,6 +24,7 @@ import { ENGINES } from './vectors.ts';
  * 2. Engines side by side: clustered vectors at 100k and 1M points, 256 and 1024 dimensions,
  *    top 10 of 200 queries, each engine in its own process (`search-engine.ts`): p50, p95,
  *    recall@10 against the exact answer, build time, RSS, disk and the load average.
+ *    `BENCH_BIT_OVERSAMPLE` sets how many bit-code candidates `sqlite-vec-bit` rescores (100).
  * `BENCH_SIZES`, `BENCH_ENGINE_SIZES` (e.g. `100000x256,1000000x1024`) and `BENCH_ENGINES` narrow it.
  */
 const SIZES = (process.env.BENCH_SIZES ?? '10000,100000').split(',').filter(Boolean).map(Number);
