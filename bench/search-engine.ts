@@ -101,14 +101,8 @@ function bitQuantized(): Runner {
     async search(q) {
       const query = normalize(q);
       const rows = knn.all(query, OVERSAMPLE, scope.userId, scope.kbId, scope.layer) as Array<{ rowid: number }>;
-      const hits = topHits(
-        t.score(
-          query,
-          rows.map((r) => r.rowid),
-        ),
-        K,
-      );
-      return hits.map((h) => Number(h.id.slice(1)));
+      const candidates = rows.map((r) => r.rowid);
+      return topHits(t.score(query, candidates), K).map((h) => Number(h.id.slice(1)));
     },
   };
 }
