@@ -10,7 +10,7 @@ export interface RunningIngestWorker {
 }
 
 /**
- * Ends the parsing process (tens of MB) once no document waits for it; the idle timeout
+ * Ends the parsing process (10 MB and more) once no document waits for it; the idle timeout
  * (PARSE_IDLE_MS) covers the rest. Counting the queue is best effort.
  */
 async function releaseParserWhenDrained(deps: Pick<Deps, 'queue' | 'parser'>): Promise<void> {
