@@ -151,13 +151,18 @@ describe('HNSW store', () => {
     expect((await ids(store, q, 1))[0]).toBe('c11');
   });
 
-  it('saves the index beside the database and loads it instead of rebuilding', async () => {
-    const { make, logs, dir } = setup({ inlineBuild: 0 });
-    const first = make();
-    await first.upsert(points(clustered(1200, 7)));
+  /** A store whose index over 1200 clustered points was built, saved and closed; the files it left. */
+  const savedIndex = async (seed: number) => {
+    const world = setup({ inlineBuild: 0 });
+    const first = world.make();
+    await first.upsert(points(clustered(1200, seed)));
     await first.prepare();
     await first.close();
-    const files = readdirSync(join(dir), { recursive: true }).map(String);
+    return { ...world, files: readdirSync(world.dir, { recursive: true }).map(String) };
+  };
+
+  it('saves the index beside the database and loads it instead of rebuilding', async () => {
+    const { make, logs, files } = await savedIndex(7);
     expect(files.some((f) => f.endsWith('.usearch'))).toBe(true);
     logs.length = 0;
     const second = make();
@@ -168,14 +173,8 @@ describe('HNSW store', () => {
   });
 
   it('rebuilds an index file that is damaged or newer than the database', async () => {
-    const { make, logs, dir } = setup({ inlineBuild: 0 });
-    const first = make();
-    await first.upsert(points(clustered(1200, 9)));
-    await first.prepare();
-    await first.close();
-    const file = readdirSync(dir, { recursive: true })
-      .map(String)
-      .find((f) => f.endsWith('.usearch'));
+    const { make, logs, dir, files } = await savedIndex(9);
+    const file = files.find((f) => f.endsWith('.usearch'));
     expect(file).toBeDefined();
     const path = join(dir, String(file));
     writeFileSync(path, 'not an index');
