@@ -2,7 +2,9 @@
 # Installs the Debian packages that a CI stage relies on, only those that are missing.
 #   ensure-packages.sh test        what `npm test` uses (Redis, Chromium, a CJK font, Tesseract with
 #                                  Chinese and English, poppler for rendering scanned PDF pages)
-#   ensure-packages.sh containers  what `npm run test:containers` uses (podman and its helpers)
+#   ensure-packages.sh containers  what `npm run test:containers` uses (podman and its helpers,
+#                                  iptables among them: podman's netavark networking needs it)
+#   ensure-packages.sh --list STAGE  prints a stage's packages and installs nothing
 # Each line of a stage is "<path or command that proves it is there> <package> [no-recommends]".
 set -euo pipefail
 
@@ -40,11 +42,20 @@ present() {
   esac
 }
 
-case "${1:-}" in
-  test) list="$(stage_test)" ;;
-  containers) list="$(stage_containers)" ;;
-  *) echo "usage: $0 test|containers" >&2; exit 2 ;;
-esac
+stage() {
+  case "${1:-}" in
+    test) stage_test ;;
+    containers) stage_containers ;;
+    *) echo "usage: $0 [--list] test|containers" >&2; exit 2 ;;
+  esac
+}
+
+# --list: the stage's packages, one a line, nothing installed (what the tests check).
+if [ "${1:-}" = --list ]; then
+  stage "${2:-}" | while read -r _ pkg _; do [ -z "$pkg" ] || echo "$pkg"; done
+  exit 0
+fi
+list="$(stage "${1:-}")"
 
 with=()
 without=()

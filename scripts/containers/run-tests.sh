@@ -8,6 +8,8 @@ here=scripts/containers
 # shellcheck source=lib.sh
 source "$here/lib.sh"
 
+# podman, runc, netavark, aardvark-dns, catatonit, iptables (podman's networking), docker-compose...:
+# installed here when missing, checked again after installing (scripts/ci/ensure-packages.sh).
 bash scripts/ci/ensure-packages.sh containers
 
 run_dir="$(mktemp -d "${TMPDIR:-/tmp}/cos-containers-XXXXXX")"
