@@ -122,7 +122,7 @@ async function benchSize(children: number) {
               hybrid,
               headingWeight: DEFAULT_POLICY.headingWeight,
               vector: q.vector,
-              words: hybrid ? planWords(deps.db, q.terms, DEFAULT_POLICY.commonWords) : planWords(deps.db, []),
+              words: planWords(deps.db, hybrid ? q.terms : [], DEFAULT_POLICY.commonWords),
             };
             const hits = hydrate(deps.db, corpus.userId, corpus.kbId, await retrieveIds(ctx, mode, TOP_K));
             if (i >= 5) times.push(performance.now() - t0);
