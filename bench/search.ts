@@ -121,6 +121,9 @@ async function benchSize(children: number) {
               kbId: corpus.kbId,
               hybrid,
               headingWeight: DEFAULT_POLICY.headingWeight,
+              proximity: DEFAULT_POLICY.proximity,
+              // Both rankings, as with a model's embeddings: the built-in's weights would skip vectors.
+              fusion: DEFAULT_POLICY.fusion.semantic,
               vector: q.vector,
               words: planWords(deps.db, hybrid ? q.terms : [], DEFAULT_POLICY.commonWords),
             };

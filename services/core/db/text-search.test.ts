@@ -3,7 +3,7 @@ import { createTestDeps, type TestDeps } from '../../../tests/helpers/deps.ts';
 import { draftFromMarkdown, insertUser, writeDocument } from '../../../tests/search/load.ts';
 import { createKb } from '../kbs/index.ts';
 import { queryTerms } from '../text/tokenize.ts';
-import { planWords, searchText } from './text-search.ts';
+import { closeness, planWords, searchText } from './text-search.ts';
 
 describe('full-text search narrowed to documents', () => {
   let deps: TestDeps;
@@ -133,5 +133,64 @@ describe('full-text search with common words', () => {
     expect(texts(query('harbour tide', { share: 0, minRows: 1 }))).toHaveLength(12);
     expect(query('harbour lighthouse crane')).toHaveLength(3);
     expect(query('harbour crane', common, [parentId])).toHaveLength(14);
+  });
+});
+
+describe('full-text search with word proximity', () => {
+  let deps: TestDeps;
+  let kbId: string;
+  const text = new Map<string, string>();
+  beforeAll(async () => {
+    deps = await createTestDeps();
+    const userId = insertUser(deps);
+    kbId = createKb(deps.db, { userId }, { title: 'proximity' }).id;
+    // The same words, as often, in passages of the same length: BM25 cannot tell them apart.
+    const children = [
+      'kernel modules load at boot and tuning parameters live elsewhere entirely today',
+      'kernel parameters load at boot and tuning modules live elsewhere entirely today',
+    ];
+    const doc = await writeDocument(deps, userId, kbId, {
+      fileName: 'kernel.md',
+      summary: 'kernel',
+      parents: [{ heading: 'Kernel', content: children.join('\n'), children }],
+    });
+    for (const row of deps.db.sqlite
+      .prepare("SELECT id, content FROM chunks WHERE document_id = ? AND layer = 'child'")
+      .all(doc.id) as Array<{ id: string; content: string }>)
+      text.set(row.id, row.content);
+  });
+  afterAll(() => deps.cleanup());
+
+  const query = (q: string, proximity?: { window: number; weight: number }) =>
+    searchText(deps.db, {
+      kbId,
+      layer: 'child',
+      words: planWords(deps.db, queryTerms(q)),
+      limit: 5,
+      headingWeight: 0,
+      proximity,
+    });
+
+  it('puts the passage holding the query words together first, on top of the same BM25', () => {
+    const plain = query('kernel parameters');
+    expect(plain).toHaveLength(2);
+    expect(plain[0].score).toBeCloseTo(plain[1].score, 6);
+    const near = query('kernel parameters', { window: 5, weight: 0.3 });
+    expect(text.get(near[0].id)).toContain('kernel parameters');
+    // Adjacent words earn the whole bonus; the other passage's pair is 7 words apart, past the window.
+    const best = Math.max(...plain.map((h) => h.score));
+    expect(near[0].score).toBeCloseTo(best * 1.3, 6);
+    expect(near[1].score).toBeCloseTo(plain.find((h) => h.id === near[1].id)?.score ?? 0, 6);
+    expect(query('kernel parameters', { window: 5, weight: 0 })).toEqual(plain);
+  });
+
+  it('measures closeness as the nearest distance of each pair of query words', () => {
+    expect(closeness(['a', 'b'], ['a', 'b'], 5)).toBe(1);
+    expect(closeness(['a', 'b'], ['a', 'x', 'b', 'a'], 5)).toBe(1);
+    expect(closeness(['a', 'b'], ['a', 'x', 'x', 'b'], 5)).toBeCloseTo(1 / 3, 6);
+    expect(closeness(['a', 'b'], ['a', 'x', 'x', 'x', 'x', 'x', 'b'], 5)).toBe(0);
+    // Three query words, one pair found adjacent: a third of the pairs.
+    expect(closeness(['a', 'b', 'c'], ['a', 'b'], 5)).toBeCloseTo(1 / 3, 6);
+    expect(closeness(['a'], ['a', 'a'], 5)).toBe(0);
   });
 });

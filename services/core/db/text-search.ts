@@ -21,6 +21,15 @@ export interface TextQuery {
   limit: number;
   /** BM25 weight of the heading words against the body's 1; 0 ranks by the body alone. */
   headingWeight: number;
+  /** A bonus for query words that stand close together in the body; none when absent. */
+  proximity?: Proximity;
+}
+
+/** How close query words must stand to count (`window` words) and what that adds (`weight`). */
+export interface Proximity {
+  window: number;
+  /** The bonus in units of the best BM25 score of the search, for all word pairs adjacent. */
+  weight: number;
 }
 
 const quoteToken = (prefix: string, id: string) => `"${prefix}${id.toLowerCase().replace(/[^a-z0-9]/g, '')}"`;
@@ -140,19 +149,88 @@ export function searchText(db: Db, q: TextQuery): TextHit[] {
   const columns = columnTests(q);
   const rows = db.sqlite
     .prepare(
-      `SELECT chunk_id, document_id, parent_id, bm25(${table}, 1.0, ?, 0.0) AS rank FROM ${table}
+      `SELECT rowid, chunk_id, document_id, parent_id, bm25(${table}, 1.0, ?, 0.0) AS rank FROM ${table}
        WHERE ${table} MATCH ?${columns.sql} ORDER BY rank LIMIT ?`,
     )
     .all(q.headingWeight, expression(q), ...columns.params, q.limit) as Array<{
+    rowid: number;
     chunk_id: string;
     document_id: string;
     parent_id: string | null;
     rank: number;
   }>;
-  return rows.map((r) => ({
+  const hits = rows.map((r) => ({
     id: r.chunk_id,
     documentId: r.document_id,
     parentId: r.parent_id || null,
     score: -r.rank,
   }));
+  if (!q.proximity || q.proximity.weight <= 0 || q.words.terms.length < 2 || rows.length === 0) return hits;
+  return withProximity(db, table, rows, hits, q.words.terms, q.proximity);
+}
+
+/**
+ * Adds to each hit's BM25 what the closeness of its query words is worth, and sorts again. The
+ * bodies are read by rowid after BM25 has cut to `limit` rows, so the cost is that of the rows
+ * returned, not of the rows matched. The indexed body is already `analyze`d, one term per word.
+ */
+function withProximity(
+  db: Db,
+  table: string,
+  rows: Array<{ rowid: number }>,
+  hits: TextHit[],
+  terms: string[],
+  proximity: Proximity,
+): TextHit[] {
+  const bodies = db.sqlite
+    .prepare(`SELECT rowid, content FROM ${table} WHERE rowid IN (SELECT value FROM json_each(?))`)
+    .all(JSON.stringify(rows.map((r) => r.rowid))) as Array<{ rowid: number; content: string }>;
+  const byRow = new Map(bodies.map((b) => [b.rowid, b.content]));
+  const unit = proximity.weight * (hits[0]?.score ?? 0);
+  const boosted = hits.map((h, i) => {
+    const body = byRow.get(rows[i]?.rowid ?? -1) ?? '';
+    return { ...h, score: h.score + unit * closeness(terms, body.split(' '), proximity.window) };
+  });
+  return boosted.sort((a, b) => b.score - a.score);
+}
+
+/**
+ * How close together a text holds the query's words, 0 to 1: for each pair of distinct query
+ * words found within `window` words of each other, one over their nearest distance, summed
+ * and divided by the number of pairs the query has (BM25TP's idea, without per-term weights).
+ */
+export function closeness(terms: string[], words: string[], window: number): number {
+  if (terms.length < 2) return 0;
+  const wanted = new Set(terms);
+  const positions = new Map<string, number[]>();
+  for (const [i, w] of words.entries()) {
+    if (!wanted.has(w)) continue;
+    const list = positions.get(w);
+    if (list) list.push(i);
+    else positions.set(w, [i]);
+  }
+  const found = [...positions.values()];
+  let sum = 0;
+  for (let a = 0; a < found.length; a++) {
+    for (let b = a + 1; b < found.length; b++) {
+      const d = nearest(found[a] ?? [], found[b] ?? []);
+      if (d <= window) sum += 1 / d;
+    }
+  }
+  return sum / ((terms.length * (terms.length - 1)) / 2);
+}
+
+/** The smallest distance between a position of one sorted list and one of the other. */
+function nearest(xs: number[], ys: number[]): number {
+  let best = Number.POSITIVE_INFINITY;
+  let i = 0;
+  let j = 0;
+  while (i < xs.length && j < ys.length) {
+    const x = xs[i] ?? 0;
+    const y = ys[j] ?? 0;
+    best = Math.min(best, Math.abs(x - y));
+    if (x < y) i++;
+    else j++;
+  }
+  return best;
 }

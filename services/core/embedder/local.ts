@@ -111,7 +111,8 @@ export interface LocalEmbedderOptions {
  * terms weighted by the square root of their rarity in the indexed text, so a rare word of the
  * question outweighs a common one (the full IDF concentrates the query on one hashed slot, where
  * collisions with unrelated words of long passages then decide: measured worse at 256 dims).
- * It ranks below BM25 on real documents, so search leads with full text and fuses this in.
+ * It ranks below BM25 on real documents and knows nothing full text does not, so hybrid search
+ * ranks by full text alone with it (`fusionFor`); its vectors rank when hybrid is off.
  */
 export function createLocalEmbedder(opts: LocalEmbedderOptions = {}): Embedder {
   const dimension = opts.dimension ?? 256;
@@ -122,7 +123,7 @@ export function createLocalEmbedder(opts: LocalEmbedderOptions = {}): Embedder {
         [...lexicalFeatures(text)].map(([f, tf]) => [f, 1 + Math.log(tf + 1)]),
         dimension,
       );
-    return { model, dimension, embed: async (texts) => texts.map(embedOne) };
+    return { model, dimension, lexical: true, embed: async (texts) => texts.map(embedOne) };
   }
   const passage = (text: string) =>
     hashed(
@@ -133,6 +134,7 @@ export function createLocalEmbedder(opts: LocalEmbedderOptions = {}): Embedder {
   return {
     model,
     dimension,
+    lexical: true,
     async embed(texts) {
       return texts.map(passage);
     },

@@ -1,6 +1,6 @@
 import type { Db } from '../db/index.ts';
 import type { ChunkLayer } from '../db/schema.ts';
-import { searchText, type TextHit, type WordPlan } from '../db/text-search.ts';
+import { type Proximity, searchText, type TextHit, type WordPlan } from '../db/text-search.ts';
 import type { VectorHit, VectorStore } from '../vector-store/index.ts';
 
 /** Everything one retrieval needs: where to look and the query in both forms. */
@@ -16,6 +16,10 @@ export interface LayerContext {
   hybrid: boolean;
   /** BM25 weight of heading words against body words (the policy's). */
   headingWeight: number;
+  /** BM25 against vectors in each layer: the policy's weights for the embedder in use. */
+  fusion: FusionWeights;
+  /** The bonus for query words close together in a chunk (the policy's); none when absent. */
+  proximity?: Proximity;
   /**
    * The documents a metadata filter leaves; every ranking of every layer stays inside them,
    * so the filter applies before scoring. Undefined: the whole KB.
@@ -55,18 +59,20 @@ export interface FusionWeights {
  */
 export function fuseLayer(text: TextHit[], vector: VectorHit[], weights: FusionWeights): Scored[] {
   const out = new Map<string, Scored>();
-  const add = (hits: Array<TextHit | VectorHit>, kind: 'text' | 'vector') => {
+  const add = (hits: Array<TextHit | VectorHit>, kind: 'text' | 'vector', weight: number) => {
     const best = hits.reduce((m, h) => Math.max(m, h.score), 0);
     if (!(best > 0)) return;
     for (const h of hits) {
       const seen = out.get(h.id) ?? { id: h.id, documentId: h.documentId, parentId: h.parentId, score: 0 };
       seen[kind] = h.score;
-      seen.score += (weights[kind] * Math.max(0, h.score)) / best;
+      seen.score += (weight * Math.max(0, h.score)) / best;
       out.set(h.id, seen);
     }
   };
-  add(text, 'text');
-  add(vector, 'vector');
+  // A ranking on its own counts fully, whatever its weight beside the other.
+  const alone = text.length === 0 || vector.length === 0;
+  add(text, 'text', alone ? 1 : weights.text);
+  add(vector, 'vector', alone ? 1 : weights.vector);
   const list = [...out.values()];
   const top = list.reduce((m, s) => Math.max(m, s.score), 0);
   if (top > 0) for (const s of list) s.score /= top;
@@ -92,17 +98,10 @@ function filtered(ctx: LayerContext, within: Narrowing | undefined): Narrowing |
  * full text is cheap across the whole KB, vectors may be narrowed to where the other layers
  * point. Full text is skipped without `hybrid` or without searchable words.
  */
-export async function rankLayer(
-  ctx: LayerContext,
-  layer: ChunkLayer,
-  q: LayerQuery,
-  weights: FusionWeights,
-): Promise<Scored[]> {
+export async function rankLayer(ctx: LayerContext, layer: ChunkLayer, q: LayerQuery): Promise<Scored[]> {
   const scope = { userId: ctx.userId, kbId: ctx.kbId, layer };
   const vectorWithin = filtered(ctx, q.vector.within);
   const textWithin = filtered(ctx, q.text.within);
-  const byVector =
-    q.vector.limit > 0 ? await ctx.store.search(ctx.vector, { ...scope, ...vectorWithin }, q.vector.limit) : [];
   const byText =
     ctx.hybrid && ctx.words.terms.length > 0 && q.text.limit > 0
       ? searchText(ctx.db, {
@@ -112,7 +111,11 @@ export async function rankLayer(
           ...textWithin,
           limit: q.text.limit,
           headingWeight: ctx.headingWeight,
+          proximity: ctx.proximity,
         })
       : [];
-  return fuseLayer(byText, byVector, weights);
+  // Vectors that would count for nothing are not searched; they still rank when full text found nothing.
+  const wanted = q.vector.limit > 0 && (ctx.fusion.vector > 0 || byText.length === 0);
+  const byVector = wanted ? await ctx.store.search(ctx.vector, { ...scope, ...vectorWithin }, q.vector.limit) : [];
+  return fuseLayer(byText, byVector, ctx.fusion);
 }

@@ -9,7 +9,7 @@ import { validationError } from '../errors.ts';
 import { queryTerms } from '../text/tokenize.ts';
 import { metadataFilterSchema, normalizeFilter } from './filter.ts';
 import { hydrate } from './hydrate.ts';
-import { DEFAULT_POLICY } from './policy.ts';
+import { DEFAULT_POLICY, fusionFor } from './policy.ts';
 import { reanalyseStaleText } from './reanalyse.ts';
 import { remoteSearch } from './remote.ts';
 import { planRerank } from './rerank.ts';
@@ -126,6 +126,8 @@ export async function searchLocal(deps: Deps, who: Principal, req: SearchRequest
     words: planWords(deps.db, hybrid ? queryTerms(query) : [], DEFAULT_POLICY.commonWords),
     hybrid,
     headingWeight: DEFAULT_POLICY.headingWeight,
+    proximity: DEFAULT_POLICY.proximity,
+    fusion: fusionFor(index.embedder),
     documentIds,
   };
   const retrieved = hydrate(deps.db, userId, kbId, await retrieveIds(ctx, mode, rerank.pool));

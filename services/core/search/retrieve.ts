@@ -41,18 +41,16 @@ interface Evidence {
  * vector inside the documents the other two layers point at.
  */
 async function gather(ctx: LayerContext, policy: RetrievalPolicy): Promise<Evidence> {
-  const { pools, fusion } = policy;
+  const { pools } = policy;
   const all = (limit: number) => ({ text: { limit }, vector: { limit } });
-  const documents = await rankLayer(ctx, 'document', all(pools.document), fusion);
+  const documents = await rankLayer(ctx, 'document', all(pools.document));
   const wide =
     ctx.store.fastWideSearch({ userId: ctx.userId, kbId: ctx.kbId, layer: 'child' }) ||
     kbChildCount(ctx.db, ctx.kbId) <= policy.wideVectorChildren;
-  const children = await rankLayer(
-    ctx,
-    'child',
-    { text: { limit: pools.child }, vector: { limit: wide ? pools.child : 0 } },
-    fusion,
-  );
+  const children = await rankLayer(ctx, 'child', {
+    text: { limit: pools.child },
+    vector: { limit: wide ? pools.child : 0 },
+  });
   const pointedAt = unique([
     ...documents.slice(0, policy.relaxed.documents).map((d) => d.documentId),
     ...children.slice(0, pools.document).map((c) => c.documentId),
@@ -62,12 +60,10 @@ async function gather(ctx: LayerContext, policy: RetrievalPolicy): Promise<Evide
   // never chosen over those (same answers on `npm run eval`; at 100k passages BM25 across the
   // KB's sections took 3.3 / 9.5 ms at p50 / p95, inside these documents 1.6 / 7.5).
   const within = { documentIds: pointedAt };
-  const parents = await rankLayer(
-    ctx,
-    'parent',
-    { text: { limit: pools.parent, within }, vector: { limit: pools.parent, within } },
-    fusion,
-  );
+  const parents = await rankLayer(ctx, 'parent', {
+    text: { limit: pools.parent, within },
+    vector: { limit: pools.parent, within },
+  });
   return { documents: new Map(documents.map((d) => [d.documentId, d])), parents: byId(parents), children };
 }
 
@@ -127,12 +123,10 @@ async function drill(ctx: LayerContext, topK: number, policy: RetrievalPolicy, s
   if (chosen.length === 0) return [];
 
   const within = { parentIds: chosen };
-  const read = await rankLayer(
-    ctx,
-    'child',
-    { text: { limit: passages, within }, vector: { limit: passages, within } },
-    policy.fusion,
-  );
+  const read = await rankLayer(ctx, 'child', {
+    text: { limit: passages, within },
+    vector: { limit: passages, within },
+  });
   const scored = read
     .map((c) => {
       const signals: Signals = {
@@ -160,25 +154,20 @@ async function drill(ctx: LayerContext, topK: number, policy: RetrievalPolicy, s
 
 /** Top-k passages across the KB on their own evidence, grouped under their sections. */
 async function flat(ctx: LayerContext, topK: number, policy: RetrievalPolicy): Promise<HitIds[]> {
-  const { pools, fusion } = policy;
+  const { pools } = policy;
   const limit = Math.max(topK, pools.child);
-  const children = (await rankLayer(ctx, 'child', { text: { limit }, vector: { limit } }, fusion)).slice(0, topK);
+  const children = (await rankLayer(ctx, 'child', { text: { limit }, vector: { limit } })).slice(0, topK);
   if (children.length === 0) return [];
   const documentIds = unique(children.map((c) => c.documentId));
   const parentIds = unique(children.flatMap((c) => (c.parentId ? [c.parentId] : [])));
   const docWithin = { limit: documentIds.length, within: { documentIds } };
   // A section's vector is found through its document: its own id is not a filterable field.
   const [docs, parents] = await Promise.all([
-    rankLayer(ctx, 'document', { text: docWithin, vector: docWithin }, fusion),
-    rankLayer(
-      ctx,
-      'parent',
-      {
-        text: { limit: parentIds.length, within: { parentIds } },
-        vector: { limit: FLAT_PARENT_SCAN, within: { documentIds } },
-      },
-      fusion,
-    ),
+    rankLayer(ctx, 'document', { text: docWithin, vector: docWithin }),
+    rankLayer(ctx, 'parent', {
+      text: { limit: parentIds.length, within: { parentIds } },
+      vector: { limit: FLAT_PARENT_SCAN, within: { documentIds } },
+    }),
   ]);
   const docScores = new Map(docs.map((d) => [d.documentId, d.score]));
   const parentScores = new Map(parents.map((p) => [p.id, p.score]));

@@ -52,12 +52,37 @@ describe('search', () => {
 
   it('flat and relaxed modes group children under their parents, best first', async () => {
     for (const mode of ['flat', 'drill-down-relaxed'] as const) {
-      const { hits } = await search(deps, { userId }, { kbId, query: 'swarms spring queen super', mode, topK: 3 });
+      const { hits } = await search(deps, { userId }, { kbId, query: 'swarms spring queen super bees', mode, topK: 3 });
       expect(hits[0].parent.id).toBe(bees.parents.get('Swarming'));
       expect(hits.flatMap((h) => h.children)).toHaveLength(3);
       expect(hits[0].document.score).toBeGreaterThan(0);
       expect(hits[0].parent.score).toBeGreaterThan(0);
     }
+  });
+
+  it('ranks by full text alone in hybrid with the built-in embedder, by its vectors without hybrid', async () => {
+    const searched: string[] = [];
+    const search0 = deps.vectors.search.bind(deps.vectors);
+    deps.vectors.search = (vector, scope, k) => {
+      searched.push(scope.layer);
+      return search0(vector, scope, k);
+    };
+    const hybrid = await search(deps, { userId }, { kbId, query: 'varroa oxalic acid', mode: 'flat', topK: 2 });
+    expect(searched).toEqual([]);
+    const first = hybrid.hits[0].children[0];
+    expect(first.content).toContain('oxalic acid');
+    expect(first.signals?.text).toBeGreaterThan(0);
+    expect(first.signals?.vector).toBeUndefined();
+    const vectors = await search(
+      deps,
+      { userId },
+      { kbId, query: 'varroa oxalic acid', mode: 'flat', topK: 2, hybrid: false },
+    );
+    expect(searched).toContain('child');
+    const top = vectors.hits[0].children[0];
+    expect(top.signals?.vector).toBeGreaterThan(0);
+    expect(top.signals?.text).toBeUndefined();
+    expect(top.score).toBeGreaterThan(0);
   });
 
   it('hybrid fuses full-text ranks and still answers the same shape', async () => {
