@@ -18,7 +18,7 @@ export interface LayerContext {
   headingWeight: number;
   /** BM25 against vectors in each layer: the policy's weights for the embedder in use. */
   fusion: FusionWeights;
-  /** The bonus for query words close together in a chunk (the policy's); none when absent. */
+  /** The bonus for query words close together in a passage (the policy's); none when absent. */
   proximity?: Proximity;
   /**
    * The documents a metadata filter leaves; every ranking of every layer stays inside them,
@@ -111,7 +111,8 @@ export async function rankLayer(ctx: LayerContext, layer: ChunkLayer, q: LayerQu
           ...textWithin,
           limit: q.text.limit,
           headingWeight: ctx.headingWeight,
-          proximity: ctx.proximity,
+          // Passages only: on sections too it bought one answer@1 of 231 for about 2 ms a search at 100k.
+          proximity: layer === 'child' ? ctx.proximity : undefined,
         })
       : [];
   // Vectors that would count for nothing are not searched; they still rank when full text found nothing.
