@@ -124,7 +124,7 @@ async function benchSize(children: number) {
               proximity: DEFAULT_POLICY.proximity,
               // Both rankings, as with a model's embeddings: the built-in's weights would skip vectors.
               fusion: DEFAULT_POLICY.fusion.semantic,
-              vector: q.vector,
+              vector: async () => q.vector,
               words: planWords(deps.db, hybrid ? q.terms : [], DEFAULT_POLICY.commonWords),
             };
             const hits = hydrate(deps.db, corpus.userId, corpus.kbId, await retrieveIds(ctx, mode, TOP_K));

@@ -9,7 +9,11 @@ export interface LayerContext {
   store: VectorStore;
   userId: string;
   kbId: string;
-  vector: Float32Array;
+  /**
+   * The query's embedding, made on first use and kept: a hybrid search with the built-in
+   * embedder, whose vectors do not count beside full text, never makes it.
+   */
+  vector: () => Promise<Float32Array>;
   /** The text's words (`planWords()`); none when it has no searchable words. */
   words: WordPlan;
   /** Full-text ranking on (BM25 fused with vectors) or off (vectors alone). */
@@ -117,6 +121,8 @@ export async function rankLayer(ctx: LayerContext, layer: ChunkLayer, q: LayerQu
       : [];
   // Vectors that would count for nothing are not searched; they still rank when full text found nothing.
   const wanted = q.vector.limit > 0 && (ctx.fusion.vector > 0 || byText.length === 0);
-  const byVector = wanted ? await ctx.store.search(ctx.vector, { ...scope, ...vectorWithin }, q.vector.limit) : [];
+  const byVector = wanted
+    ? await ctx.store.search(await ctx.vector(), { ...scope, ...vectorWithin }, q.vector.limit)
+    : [];
   return fuseLayer(byText, byVector, ctx.fusion);
 }

@@ -106,17 +106,22 @@ export async function searchLocal(deps: Deps, who: Principal, req: SearchRequest
   const documentIds = filter?.metadata ? documentsMatching(deps.db, kbId, normalizeFilter(filter.metadata)) : undefined;
   if (documentIds?.length === 0) return { mode, query, tookMs: took(), hits: [] };
 
-  let vector: Float32Array;
-  if (index.embedder.embedQuery) vector = await index.embedder.embedQuery(query);
-  else if (cachedVector) vector = new Float32Array(new Uint8Array(Buffer.from(cachedVector, 'base64')).buffer);
-  else {
-    [vector] = await index.embedder.embed([query]);
+  const embedQuery = async (): Promise<Float32Array> => {
+    if (index.embedder.embedQuery) return index.embedder.embedQuery(query);
+    if (cachedVector) return new Float32Array(new Uint8Array(Buffer.from(cachedVector, 'base64')).buffer);
+    const [vector] = await index.embedder.embed([query]);
     deps.cache.set(
       embeddingKey,
       Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength).toString('base64'),
       EMBEDDING_TTL_SECONDS,
     );
-  }
+    return vector;
+  };
+  let embedded: Promise<Float32Array> | undefined;
+  const vector = () => {
+    embedded ??= embedQuery();
+    return embedded;
+  };
   const ctx = {
     db: deps.db,
     store: index.store,

@@ -67,8 +67,16 @@ describe('search', () => {
       searched.push(scope.layer);
       return search0(vector, scope, k);
     };
+    const { embedder } = await deps.embeddingIndex.searched();
+    const embedQuery = embedder.embedQuery?.bind(embedder);
+    let embedded = 0;
+    embedder.embedQuery = (text) => {
+      embedded++;
+      return embedQuery ? embedQuery(text) : Promise.reject(new Error('no embedQuery'));
+    };
     const hybrid = await search(deps, { userId }, { kbId, query: 'varroa oxalic acid', mode: 'flat', topK: 2 });
     expect(searched).toEqual([]);
+    expect(embedded).toBe(0);
     const first = hybrid.hits[0].children[0];
     expect(first.content).toContain('oxalic acid');
     expect(first.signals?.text).toBeGreaterThan(0);
@@ -79,6 +87,7 @@ describe('search', () => {
       { kbId, query: 'varroa oxalic acid', mode: 'flat', topK: 2, hybrid: false },
     );
     expect(searched).toContain('child');
+    expect(embedded).toBe(1);
     const top = vectors.hits[0].children[0];
     expect(top.signals?.vector).toBeGreaterThan(0);
     expect(top.signals?.text).toBeUndefined();
