@@ -4,6 +4,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../services/core/config.ts';
+import { kbShare } from '../services/core/db/chunk-index.ts';
 import { planWords } from '../services/core/db/text-search.ts';
 import { buildDeps, type Deps } from '../services/core/deps.ts';
 import { hydrate } from '../services/core/search/hydrate.ts';
@@ -108,8 +109,16 @@ async function benchSize(children: number) {
     const t0 = performance.now();
     await deps.vectors.prepare();
     const indexSeconds = ((performance.now() - t0) / 1000).toFixed(1);
+    // Vectors alone; hybrid with both rankings, as with a model's embeddings; hybrid with the
+    // built-in embedder's weights, which rank by full text alone (no store is searched).
+    const variants = [
+      { label: '', hybrid: false, fusion: DEFAULT_POLICY.fusion.semantic },
+      { label: ' +hybrid', hybrid: true, fusion: DEFAULT_POLICY.fusion.semantic },
+      { label: ' +hybrid (built-in weights: full text alone)', hybrid: true, fusion: DEFAULT_POLICY.fusion.lexical },
+    ];
     for (const [storeName, store] of stores)
-      for (const hybrid of [false, true]) {
+      for (const { label, hybrid, fusion } of variants) {
+        if (fusion.vector === 0 && storeName !== 'hnsw') continue;
         for (const mode of modes) {
           const times: number[] = [];
           for (const [i, q] of queries.entries()) {
@@ -122,8 +131,8 @@ async function benchSize(children: number) {
               hybrid,
               headingWeight: DEFAULT_POLICY.headingWeight,
               proximity: DEFAULT_POLICY.proximity,
-              // Both rankings, as with a model's embeddings: the built-in's weights would skip vectors.
-              fusion: DEFAULT_POLICY.fusion.semantic,
+              fusion,
+              kbShare: kbShare(deps.db, corpus.kbId),
               vector: async () => q.vector,
               words: planWords(deps.db, hybrid ? q.terms : [], DEFAULT_POLICY.commonWords),
             };
@@ -131,7 +140,10 @@ async function benchSize(children: number) {
             if (i >= 5) times.push(performance.now() - t0);
             if (hits.length === 0) throw new Error(`${mode} found nothing for "${q.text}"`);
           }
-          rows.push({ mode: `${mode}${hybrid ? ' +hybrid' : ''}, ${storeName}`, ...percentiles(times) });
+          rows.push({
+            mode: `${mode}${label}, ${fusion.vector === 0 ? 'no store' : storeName}`,
+            ...percentiles(times),
+          });
         }
       }
     const { rss: rssRetrieval, heapUsed } = process.memoryUsage();

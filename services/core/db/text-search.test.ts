@@ -3,6 +3,7 @@ import { createTestDeps, type TestDeps } from '../../../tests/helpers/deps.ts';
 import { draftFromMarkdown, insertUser, writeDocument } from '../../../tests/search/load.ts';
 import { createKb } from '../kbs/index.ts';
 import { queryTerms } from '../text/tokenize.ts';
+import { kbShare } from './chunk-index.ts';
 import { closeness, planWords, searchText } from './text-search.ts';
 
 describe('full-text search narrowed to documents', () => {
@@ -192,5 +193,60 @@ describe('full-text search with word proximity', () => {
     // Three query words, one pair found adjacent: a third of the pairs.
     expect(closeness(['a', 'b', 'c'], ['a', 'b'], 5)).toBeCloseTo(1 / 3, 6);
     expect(closeness(['a'], ['a', 'a'], 5)).toBe(0);
+  });
+});
+
+describe('full-text search of a KB that holds most passages', () => {
+  let deps: TestDeps;
+  let big: string;
+  let small: string;
+  beforeAll(async () => {
+    deps = await createTestDeps();
+    const userId = insertUser(deps);
+    big = createKb(deps.db, { userId }, { title: 'big' }).id;
+    small = createKb(deps.db, { userId }, { title: 'small' }).id;
+    const write = (kbId: string, name: string, children: string[]) =>
+      writeDocument(deps, userId, kbId, {
+        fileName: name,
+        summary: name,
+        parents: [{ heading: name, content: children.join('\n'), children }],
+      });
+    await write(
+      big,
+      'big.md',
+      Array.from({ length: 12 }, (_, i) => `orchard apple ${'pear '.repeat(i)}`),
+    );
+    // The small KB's passages outrank every passage of the big one.
+    await write(small, 'small.md', ['orchard apple apple orchard', 'apple orchard apple']);
+  });
+  afterAll(() => deps.cleanup());
+
+  const query = (kbId: string, limit: number, share?: number) =>
+    searchText(deps.db, {
+      kbId,
+      layer: 'child',
+      words: planWords(deps.db, queryTerms('orchard apple')),
+      limit,
+      headingWeight: 0,
+      kbShare: share,
+    });
+
+  it('ranks without the KB token and gives what the token search gives', () => {
+    expect(kbShare(deps.db, big)).toBeCloseTo(12 / 14, 6);
+    for (const limit of [1, 3, 12, 20]) {
+      const plain = query(big, limit);
+      expect(plain).toHaveLength(Math.min(limit, 12));
+      expect(query(big, limit, kbShare(deps.db, big))).toEqual(plain);
+    }
+  });
+
+  it("never returns another KB's passages, even for a share it does not have", () => {
+    const plain = query(small, 2);
+    expect(plain).toHaveLength(2);
+    // Told it holds nearly everything, the small KB's search still finds only its own rows.
+    expect(query(small, 2, 0.99)).toEqual(plain);
+    const bigOnly = query(big, 3, 0.99);
+    expect(bigOnly.every((h) => !plain.some((p) => p.id === h.id))).toBe(true);
+    expect(bigOnly).toEqual(query(big, 3));
   });
 });

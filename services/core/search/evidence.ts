@@ -22,6 +22,8 @@ export interface LayerContext {
   headingWeight: number;
   /** BM25 against vectors in each layer: the policy's weights for the embedder in use. */
   fusion: FusionWeights;
+  /** The KB's share of all passages (`kbShare()`): full text leaves out the token of a KB holding most. */
+  kbShare?: number;
   /** The bonus for query words close together in a passage (the policy's); none when absent. */
   proximity?: Proximity;
   /**
@@ -117,6 +119,7 @@ export async function rankLayer(ctx: LayerContext, layer: ChunkLayer, q: LayerQu
           headingWeight: ctx.headingWeight,
           // Passages only: on sections too it bought one answer@1 of 231 for about 2 ms a search at 100k.
           proximity: layer === 'child' ? ctx.proximity : undefined,
+          kbShare: ctx.kbShare,
         })
       : [];
   // Vectors that would count for nothing are not searched; they still rank when full text found nothing.
