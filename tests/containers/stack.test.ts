@@ -90,10 +90,17 @@ describe('single-box compose stack', () => {
     const used = rows.reduce((s, r) => s + r.usedBytes, 0);
     expect(used).toBeLessThan(2 * GIB);
     for (const r of rows) expect(r.limitBytes, r.name).toBeLessThan(GIB);
-    // Each Node service within 100 MiB as its cgroup counts it, page cache and kernel memory included.
+    // Each Node service within 100 MiB of its own: what its cgroup counts, kernel memory included,
+    // less the page cache charged to it. That cache is reclaimable and mostly the image's node
+    // binary and libraries, which all four services map and the kernel charges to whichever read
+    // them first: two runs of the same commit charged search 0.6 and 81 MiB of it, anon 68.5 and
+    // 68.8. The total above counts it.
     const services = rows.filter((r) => /[_-](gateway|search|ingest-worker|admin)[_-]/.test(r.name));
     expect(services).toHaveLength(4);
-    for (const r of services) expect(r.usedBytes, r.name).toBeLessThanOrEqual(100 * 1024 ** 2);
+    for (const r of services) {
+      const cache = breakdown.find((b) => b.name.replace(/^\//, '') === r.name)?.fileBytes ?? 0;
+      expect(Math.max(r.usedBytes - cache, 0), r.name).toBeLessThanOrEqual(100 * 1024 ** 2);
+    }
   });
 
   it('stops every service on SIGTERM in well under 10 s', async () => {
