@@ -4,7 +4,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../services/core/config.ts';
-import { kbShare } from '../services/core/db/chunk-index.ts';
+import { passageCounts } from '../services/core/db/chunk-index.ts';
 import { planWords } from '../services/core/db/text-search.ts';
 import { buildDeps, type Deps } from '../services/core/deps.ts';
 import { hydrate } from '../services/core/search/hydrate.ts';
@@ -132,7 +132,7 @@ async function benchSize(children: number) {
               headingWeight: DEFAULT_POLICY.headingWeight,
               proximity: DEFAULT_POLICY.proximity,
               fusion,
-              kbShare: kbShare(deps.db, corpus.kbId),
+              passages: passageCounts(deps.db, corpus.kbId),
               vector: async () => q.vector,
               words: planWords(deps.db, hybrid ? q.terms : [], DEFAULT_POLICY.commonWords),
             };

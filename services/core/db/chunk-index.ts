@@ -289,23 +289,14 @@ export function termStatistics(db: Db, terms: string[]): { rows: number; df: Map
   return { rows, df: new Map(found.map((r) => [r.term, r.doc])) };
 }
 
-/** The KB's share of all passages (0 to 1), from the counts on the document rows. */
-export function kbShare(db: Db, kbId: string): number {
-  const row = db.sqlite
+/** How many passages the KB holds, and all KBs together, from the counts on the document rows. */
+export function passageCounts(db: Db, kbId: string): { kb: number; all: number } {
+  return db.sqlite
     .prepare(
-      `SELECT coalesce(sum(CASE WHEN kb_id = ? THEN child_count END), 0) AS mine, coalesce(sum(child_count), 0) AS rows
+      `SELECT coalesce(sum(CASE WHEN kb_id = ? THEN child_count END), 0) AS kb, coalesce(sum(child_count), 0) AS "all"
        FROM documents WHERE status = 'completed'`,
     )
-    .get(kbId) as { mine: number; rows: number };
-  return row.rows > 0 ? row.mine / row.rows : 0;
-}
-
-/** Child chunks of a KB's documents, from their counts on the document rows. */
-export function kbChildCount(db: Db, kbId: string): number {
-  const row = db.sqlite
-    .prepare(`SELECT coalesce(sum(child_count), 0) AS n FROM documents WHERE kb_id = ? AND status = 'completed'`)
-    .get(kbId) as { n: number };
-  return row.n;
+    .get(kbId) as { kb: number; all: number };
 }
 
 /** How many passages each of these sections holds. */

@@ -3,8 +3,21 @@ import { createTestDeps, type TestDeps } from '../../../tests/helpers/deps.ts';
 import { draftFromMarkdown, insertUser, writeDocument } from '../../../tests/search/load.ts';
 import { createKb } from '../kbs/index.ts';
 import { queryTerms } from '../text/tokenize.ts';
-import { kbShare } from './chunk-index.ts';
+import { passageCounts } from './chunk-index.ts';
 import { closeness, planWords, searchText } from './text-search.ts';
+
+/** Writes a document of one section holding these passages; returns it and each passage's text by id. */
+async function writePassages(deps: TestDeps, userId: string, kbId: string, name: string, children: string[]) {
+  const doc = await writeDocument(deps, userId, kbId, {
+    fileName: `${name}.md`,
+    summary: name,
+    parents: [{ heading: name, content: children.join('\n'), children }],
+  });
+  const rows = deps.db.sqlite
+    .prepare("SELECT id, content FROM chunks WHERE document_id = ? AND layer = 'child'")
+    .all(doc.id) as Array<{ id: string; content: string }>;
+  return { doc, text: new Map(rows.map((r) => [r.id, r.content])) };
+}
 
 describe('full-text search narrowed to documents', () => {
   let deps: TestDeps;
@@ -85,16 +98,9 @@ describe('full-text search with common words', () => {
       'lighthouse keeper',
       ...Array.from({ length: 12 }, (_, i) => `harbour${' harbour'.repeat(i % 3)} tide table ${i}`),
     ];
-    const doc = await writeDocument(deps, userId, kbId, {
-      fileName: 'port.md',
-      summary: 'port',
-      parents: [{ heading: 'Port', content: children.join('\n'), children }],
-    });
-    parentId = [...doc.parents.values()][0];
-    for (const row of deps.db.sqlite
-      .prepare("SELECT id, content FROM chunks WHERE document_id = ? AND layer = 'child'")
-      .all(doc.id) as Array<{ id: string; content: string }>)
-      text.set(row.id, row.content);
+    const written = await writePassages(deps, userId, kbId, 'port', children);
+    parentId = [...written.doc.parents.values()][0];
+    for (const [id, content] of written.text) text.set(id, content);
   });
   afterAll(() => deps.cleanup());
 
@@ -150,15 +156,8 @@ describe('full-text search with word proximity', () => {
       'kernel modules load at boot and tuning parameters live elsewhere entirely today',
       'kernel parameters load at boot and tuning modules live elsewhere entirely today',
     ];
-    const doc = await writeDocument(deps, userId, kbId, {
-      fileName: 'kernel.md',
-      summary: 'kernel',
-      parents: [{ heading: 'Kernel', content: children.join('\n'), children }],
-    });
-    for (const row of deps.db.sqlite
-      .prepare("SELECT id, content FROM chunks WHERE document_id = ? AND layer = 'child'")
-      .all(doc.id) as Array<{ id: string; content: string }>)
-      text.set(row.id, row.content);
+    for (const [id, content] of (await writePassages(deps, userId, kbId, 'kernel', children)).text)
+      text.set(id, content);
   });
   afterAll(() => deps.cleanup());
 
@@ -205,19 +204,15 @@ describe('full-text search of a KB that holds most passages', () => {
     const userId = insertUser(deps);
     big = createKb(deps.db, { userId }, { title: 'big' }).id;
     small = createKb(deps.db, { userId }, { title: 'small' }).id;
-    const write = (kbId: string, name: string, children: string[]) =>
-      writeDocument(deps, userId, kbId, {
-        fileName: name,
-        summary: name,
-        parents: [{ heading: name, content: children.join('\n'), children }],
-      });
-    await write(
+    await writePassages(
+      deps,
+      userId,
       big,
-      'big.md',
+      'big',
       Array.from({ length: 12 }, (_, i) => `orchard apple ${'pear '.repeat(i)}`),
     );
     // The small KB's passages outrank every passage of the big one.
-    await write(small, 'small.md', ['orchard apple apple orchard', 'apple orchard apple']);
+    await writePassages(deps, userId, small, 'small', ['orchard apple apple orchard', 'apple orchard apple']);
   });
   afterAll(() => deps.cleanup());
 
@@ -232,11 +227,12 @@ describe('full-text search of a KB that holds most passages', () => {
     });
 
   it('ranks without the KB token and gives what the token search gives', () => {
-    expect(kbShare(deps.db, big)).toBeCloseTo(12 / 14, 6);
+    const counts = passageCounts(deps.db, big);
+    expect(counts).toEqual({ kb: 12, all: 14 });
     for (const limit of [1, 3, 12, 20]) {
       const plain = query(big, limit);
       expect(plain).toHaveLength(Math.min(limit, 12));
-      expect(query(big, limit, kbShare(deps.db, big))).toEqual(plain);
+      expect(query(big, limit, counts.kb / counts.all)).toEqual(plain);
     }
   });
 

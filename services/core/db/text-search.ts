@@ -23,7 +23,7 @@ export interface TextQuery {
   headingWeight: number;
   /** A bonus for query words that stand close together in the body; none when absent. */
   proximity?: Proximity;
-  /** The KB's share of all passages (`kbShare()`); a KB holding most of them is searched without its token. */
+  /** The KB's share of all passages (`passageCounts()`); a KB holding most of them is searched without its token. */
   kbShare?: number;
 }
 
@@ -149,14 +149,17 @@ export function searchText(db: Db, q: TextQuery): TextHit[] {
   if (q.words.terms.length === 0 || q.documentIds?.length === 0 || q.parentIds?.length === 0) return [];
   const table = ftsTable(q.layer);
   const rows = (q.kbShare !== undefined && byMostRows(db, table, q, q.kbShare)) || rankedRows(db, table, q, true);
-  const hits = rows.map((r) => ({
+  const bonus =
+    q.proximity && q.proximity.weight > 0 && q.words.terms.length > 1 && rows.length > 0
+      ? proximityBonus(db, table, rows, q.words.terms, q.proximity)
+      : undefined;
+  const hits = rows.map((r, i) => ({
     id: r.chunk_id,
     documentId: r.document_id,
     parentId: r.parent_id || null,
-    score: -r.rank,
+    score: -r.rank + (bonus?.[i] ?? 0),
   }));
-  if (!q.proximity || q.proximity.weight <= 0 || q.words.terms.length < 2 || rows.length === 0) return hits;
-  return withProximity(db, table, rows, hits, q.words.terms, q.proximity);
+  return bonus ? hits.sort((a, b) => b.score - a.score) : hits;
 }
 
 interface RankedRow {
@@ -199,28 +202,18 @@ function byMostRows(db: Db, table: string, q: TextQuery, share: number): RankedR
 }
 
 /**
- * Adds to each hit's BM25 what the closeness of its query words is worth, and sorts again. The
- * bodies are read by rowid after BM25 has cut to `limit` rows, so the cost is that of the rows
- * returned, not of the rows matched. The indexed body is already `analyze`d, one term per word.
+ * What the closeness of its query words adds to each row's BM25, in the rows' order. The bodies
+ * are read by rowid after BM25 has cut to `limit` rows, so the cost is that of the rows returned,
+ * not of the rows matched. The indexed body is already `analyze`d, one term per word.
  */
-function withProximity(
-  db: Db,
-  table: string,
-  rows: Array<{ rowid: number }>,
-  hits: TextHit[],
-  terms: string[],
-  proximity: Proximity,
-): TextHit[] {
+function proximityBonus(db: Db, table: string, rows: RankedRow[], terms: string[], proximity: Proximity): number[] {
   const bodies = db.sqlite
     .prepare(`SELECT rowid, content FROM ${table} WHERE rowid IN (SELECT value FROM json_each(?))`)
     .all(JSON.stringify(rows.map((r) => r.rowid))) as Array<{ rowid: number; content: string }>;
   const byRow = new Map(bodies.map((b) => [b.rowid, b.content]));
-  const unit = proximity.weight * (hits[0]?.score ?? 0);
-  const boosted = hits.map((h, i) => {
-    const body = byRow.get(rows[i]?.rowid ?? -1) ?? '';
-    return { ...h, score: h.score + unit * closeness(terms, body.split(' '), proximity.window) };
-  });
-  return boosted.sort((a, b) => b.score - a.score);
+  // Rows come best first: the unit is the search's best BM25.
+  const unit = proximity.weight * -(rows[0]?.rank ?? 0);
+  return rows.map((r) => unit * closeness(terms, (byRow.get(r.rowid) ?? '').split(' '), proximity.window));
 }
 
 /**

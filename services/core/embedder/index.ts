@@ -2,11 +2,6 @@
 export interface Embedder {
   /** Model name; vectors of different models are never mixed. */
   readonly model: string;
-  /**
-   * True for the built-in embedder: its vectors hold the text's words, not their meaning, so
-   * full-text search already has what they would add.
-   */
-  readonly lexical?: boolean;
   /** Vector length. */
   readonly dimension: number;
   /** Embeds in one call or in batches; returns L2-normalised vectors in input order. */

@@ -123,7 +123,7 @@ export function createLocalEmbedder(opts: LocalEmbedderOptions = {}): Embedder {
         [...lexicalFeatures(text)].map(([f, tf]) => [f, 1 + Math.log(tf + 1)]),
         dimension,
       );
-    return { model, dimension, lexical: true, embed: async (texts) => texts.map(embedOne) };
+    return { model, dimension, embed: async (texts) => texts.map(embedOne) };
   }
   const passage = (text: string) =>
     hashed(
@@ -134,7 +134,6 @@ export function createLocalEmbedder(opts: LocalEmbedderOptions = {}): Embedder {
   return {
     model,
     dimension,
-    lexical: true,
     async embed(texts) {
       return texts.map(passage);
     },

@@ -22,8 +22,11 @@ export interface LayerContext {
   headingWeight: number;
   /** BM25 against vectors in each layer: the policy's weights for the embedder in use. */
   fusion: FusionWeights;
-  /** The KB's share of all passages (`kbShare()`): full text leaves out the token of a KB holding most. */
-  kbShare?: number;
+  /**
+   * The KB's passages and all KBs' (`passageCounts()`), read once per search: the exact store
+   * scans a small KB's passages, full text leaves out the token of a KB holding most.
+   */
+  passages: { kb: number; all: number };
   /** The bonus for query words close together in a passage (the policy's); none when absent. */
   proximity?: Proximity;
   /**
@@ -119,7 +122,7 @@ export async function rankLayer(ctx: LayerContext, layer: ChunkLayer, q: LayerQu
           headingWeight: ctx.headingWeight,
           // Passages only: on sections too it bought one answer@1 of 231 for about 2 ms a search at 100k.
           proximity: layer === 'child' ? ctx.proximity : undefined,
-          kbShare: ctx.kbShare,
+          kbShare: ctx.passages.all > 0 ? ctx.passages.kb / ctx.passages.all : 0,
         })
       : [];
   // Vectors that would count for nothing are not searched; they still rank when full text found nothing.

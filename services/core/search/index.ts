@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { kbAccess, type Principal } from '../access/index.ts';
-import { kbShare } from '../db/chunk-index.ts';
+import { passageCounts } from '../db/chunk-index.ts';
 import { kbGeneration } from '../db/kb-generation.ts';
 import { documentsMatching } from '../db/metadata-filter.ts';
 import { planWords } from '../db/text-search.ts';
@@ -134,7 +134,7 @@ export async function searchLocal(deps: Deps, who: Principal, req: SearchRequest
     headingWeight: DEFAULT_POLICY.headingWeight,
     proximity: DEFAULT_POLICY.proximity,
     fusion: fusionFor(index.embedder),
-    kbShare: hybrid ? kbShare(deps.db, kbId) : undefined,
+    passages: passageCounts(deps.db, kbId),
     documentIds,
   };
   const retrieved = hydrate(deps.db, userId, kbId, await retrieveIds(ctx, mode, rerank.pool));

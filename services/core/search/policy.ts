@@ -1,5 +1,6 @@
 import { COMMON_WORDS, type CommonWords, type Proximity } from '../db/text-search.ts';
 import type { Embedder } from '../embedder/index.ts';
+import { LOCAL_EMBEDDING_MODELS } from '../embedder/local.ts';
 import type { FusionWeights } from './evidence.ts';
 
 /** How many documents and sections a drill-down keeps before it reads their passages. */
@@ -40,9 +41,9 @@ export interface RetrievalPolicy {
   relaxed: DrillShape;
 }
 
-/** The fusion weights for an embedder. */
+/** The fusion weights for an embedder: the built-in models' (by name) are lexical. */
 export const fusionFor = (embedder: Embedder, policy: RetrievalPolicy = DEFAULT_POLICY): FusionWeights =>
-  embedder.lexical ? policy.fusion.lexical : policy.fusion.semantic;
+  LOCAL_EMBEDDING_MODELS.includes(embedder.model) ? policy.fusion.lexical : policy.fusion.semantic;
 
 export const DEFAULT_POLICY: RetrievalPolicy = {
   // The built-in embedder's vectors: 0 to 0.3 moved each set by at most two answers@5, and the

@@ -1,4 +1,4 @@
-import { childCounts, kbChildCount } from '../db/chunk-index.ts';
+import { childCounts } from '../db/chunk-index.ts';
 import { type LayerContext, rankLayer, type Scored } from './evidence.ts';
 import { DEFAULT_POLICY, type DrillShape, type RetrievalPolicy } from './policy.ts';
 import type { SearchMode, PassageSignals as Signals } from './types.ts';
@@ -46,7 +46,7 @@ async function gather(ctx: LayerContext, policy: RetrievalPolicy): Promise<Evide
   const documents = await rankLayer(ctx, 'document', all(pools.document));
   const wide =
     ctx.store.fastWideSearch({ userId: ctx.userId, kbId: ctx.kbId, layer: 'child' }) ||
-    kbChildCount(ctx.db, ctx.kbId) <= policy.wideVectorChildren;
+    ctx.passages.kb <= policy.wideVectorChildren;
   const children = await rankLayer(ctx, 'child', {
     text: { limit: pools.child },
     vector: { limit: wide ? pools.child : 0 },

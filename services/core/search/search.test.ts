@@ -144,15 +144,17 @@ describe('search', () => {
   });
 
   it('serves a repeated query from the cache without embedding it again', async () => {
-    // An embedder through ONEAPI: its query embeddings are cached (the built-in one's depend on the index).
+    // An embedder through ONEAPI: its query embeddings are cached (the built-in one's depend on the
+    // index). It keeps the built-in model's name and so its fusion weights, which search no vectors
+    // in hybrid: vectors alone make the search embed the query.
     const { embedQuery: _local, ...remote } = deps.embedder;
     deps.embedder = remote;
     const embeddings = countEmbeddings(deps);
-    const first = await search(deps, { userId }, { kbId, query: 'queen swarming' });
-    const second = await search(deps, { userId }, { kbId, query: 'queen swarming' });
+    const first = await search(deps, { userId }, { kbId, query: 'queen swarming', hybrid: false });
+    const second = await search(deps, { userId }, { kbId, query: 'queen swarming', hybrid: false });
     expect(second.hits).toEqual(first.hits);
     expect(embeddings.calls).toBe(1);
-    const otherMode = await search(deps, { userId }, { kbId, query: 'queen swarming', mode: 'flat' });
+    const otherMode = await search(deps, { userId }, { kbId, query: 'queen swarming', mode: 'flat', hybrid: false });
     expect(otherMode.mode).toBe('flat');
     expect(embeddings.calls).toBe(1);
   });
