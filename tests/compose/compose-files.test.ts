@@ -136,6 +136,19 @@ describe('scheme C and B app services', () => {
     },
   );
 
+  it('runs npm start and the start:* scripts with the containers’ young generation and V8 thread count', () => {
+    const { scripts } = JSON.parse(readText('package.json')) as { scripts: Record<string, string> };
+    for (const name of ['start', 'start:gateway', 'start:search', 'start:worker', 'start:admin']) {
+      const flags = /^exec node ((?:--[\w-]+=\S+ )*)dist\/services\/[\w/-]+\.js$/.exec(scripts[name] ?? '');
+      expect(flags, `${name}: ${scripts[name]}`).not.toBeNull();
+      expect(flags?.[1], name).toMatch(/--max-semi-space-size=2\b/);
+      expect(flags?.[1], name).toMatch(/--v8-pool-size=1\b/);
+      // Node refuses an unknown or misspelt flag: these start.
+      const run = spawnSync(process.execPath, [...(flags?.[1] ?? '').trim().split(' '), '-e', ''], { encoding: 'utf8' });
+      expect(run.status, run.stderr).toBe(0);
+    }
+  });
+
   it('keeps scheme B files on the bucket mount and SQLite and Qdrant on local volumes', () => {
     const services = loadCompose('docker-compose.hybrid.yml').services;
     expect(services.redis).toBeUndefined();
