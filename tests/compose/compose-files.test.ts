@@ -144,7 +144,9 @@ describe('scheme C and B app services', () => {
       expect(flags?.[1], name).toMatch(/--max-semi-space-size=2\b/);
       expect(flags?.[1], name).toMatch(/--v8-pool-size=1\b/);
       // Node refuses an unknown or misspelt flag: these start.
-      const run = spawnSync(process.execPath, [...(flags?.[1] ?? '').trim().split(' '), '-e', ''], { encoding: 'utf8' });
+      const run = spawnSync(process.execPath, [...(flags?.[1] ?? '').trim().split(' '), '-e', ''], {
+        encoding: 'utf8',
+      });
       expect(run.status, run.stderr).toBe(0);
     }
   });
