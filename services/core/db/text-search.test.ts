@@ -4,7 +4,7 @@ import { draftFromMarkdown, insertUser, writeDocument } from '../../../tests/sea
 import { createKb } from '../kbs/index.ts';
 import { queryTerms } from '../text/tokenize.ts';
 import { passageCounts } from './chunk-index.ts';
-import { closeness, planWords, searchText } from './text-search.ts';
+import { bestWindow, planWords, searchText } from './text-search.ts';
 
 /** Writes a document of one section holding these passages; returns it and each passage's text by id. */
 async function writePassages(deps: TestDeps, userId: string, kbId: string, name: string, children: string[]) {
@@ -128,11 +128,14 @@ describe('full-text search with common words', () => {
   });
 
   it('plans the words once per query by their passage counts', () => {
-    expect(planWords(deps.db, queryTerms('harbour crane lighthouse'), common)).toEqual({
+    const plan = planWords(deps.db, queryTerms('harbour crane lighthouse'), common);
+    expect(plan).toMatchObject({
       terms: ['harbour', 'crane', 'lighthous'],
       choosing: ['crane', 'lighthous'],
       others: ['harbour'],
     });
+    // Rarer words weigh more, as in BM25.
+    expect(plan.rarity.get('harbour')).toBeLessThan(plan.rarity.get('crane') ?? 0);
     expect(planWords(deps.db, queryTerms('crane lighthouse'), common).others).toEqual([]);
   });
 
@@ -177,21 +180,34 @@ describe('full-text search with word proximity', () => {
     expect(plain[0].score).toBeCloseTo(plain[1].score, 6);
     const near = query('kernel parameters', { window: 5, weight: 0.3 });
     expect(text.get(near[0].id)).toContain('kernel parameters');
-    // Adjacent words earn the whole bonus; the other passage's pair is 7 words apart, past the window.
+    // The best window holds both words and earns the whole bonus; the other passage's two words
+    // are 7 apart, so its best 5-word window holds one of them: its rarity's share of the pair's.
     const best = Math.max(...plain.map((h) => h.score));
     expect(near[0].score).toBeCloseTo(best * 1.3, 6);
-    expect(near[1].score).toBeCloseTo(plain.find((h) => h.id === near[1].id)?.score ?? 0, 6);
+    const { terms, rarity } = planWords(deps.db, queryTerms('kernel parameters'));
+    const rarities = terms.map((t) => rarity.get(t) ?? 0);
+    const share = Math.max(...rarities) / (rarities.reduce((a, b) => a + b, 0) || 1);
+    expect(share).toBeGreaterThan(0);
+    const other = plain.find((h) => h.id === near[1].id)?.score ?? 0;
+    expect(near[1].score).toBeCloseTo(other + best * 0.3 * share, 6);
     expect(query('kernel parameters', { window: 5, weight: 0 })).toEqual(plain);
   });
 
-  it('measures closeness as the nearest distance of each pair of query words', () => {
-    expect(closeness(['a', 'b'], ['a', 'b'], 5)).toBe(1);
-    expect(closeness(['a', 'b'], ['a', 'x', 'b', 'a'], 5)).toBe(1);
-    expect(closeness(['a', 'b'], ['a', 'x', 'x', 'b'], 5)).toBeCloseTo(1 / 3, 6);
-    expect(closeness(['a', 'b'], ['a', 'x', 'x', 'x', 'x', 'x', 'b'], 5)).toBe(0);
-    // Three query words, one pair found adjacent: a third of the pairs.
-    expect(closeness(['a', 'b', 'c'], ['a', 'b'], 5)).toBeCloseTo(1 / 3, 6);
-    expect(closeness(['a'], ['a', 'a'], 5)).toBe(0);
+  it('scores a text by its best window: rarity, saturated by the count inside the window', () => {
+    const words = {
+      terms: ['a', 'b'],
+      rarity: new Map([
+        ['a', 2],
+        ['b', 1],
+      ]),
+    };
+    // Once in the window, a word adds its rarity: tf (k1 + 1) / (tf + k1) is 1 at tf 1.
+    expect(bestWindow(words, ['a', 'b'], 5)).toBeCloseTo(3, 6);
+    expect(bestWindow(words, ['a', 'x', 'x', 'x', 'x', 'b'], 5)).toBeCloseTo(2, 6);
+    expect(bestWindow(words, ['b', 'x', 'x', 'x', 'x', 'a', 'b'], 5)).toBeCloseTo(3, 6);
+    // Two of the same word inside the window: BM25's saturation, 2 * 2.2 / 3.2 of its rarity.
+    expect(bestWindow(words, ['a', 'x', 'a'], 5)).toBeCloseTo((2 * 2 * 2.2) / 3.2, 6);
+    expect(bestWindow(words, ['x', 'y'], 5)).toBe(0);
   });
 });
 

@@ -21,16 +21,16 @@ export interface TextQuery {
   limit: number;
   /** BM25 weight of the heading words against the body's 1; 0 ranks by the body alone. */
   headingWeight: number;
-  /** A bonus for query words that stand close together in the body; none when absent. */
+  /** A bonus for query words that stand close together in the body (`bestWindow`); none when absent. */
   proximity?: Proximity;
   /** The KB's share of all passages (`passageCounts()`); a KB holding most of them is searched without its token. */
   kbShare?: number;
 }
 
-/** How close query words must stand to count (`window` words) and what that adds (`weight`). */
+/** How long a stretch of a passage the query words are scored in (`window` words), and what the best one adds. */
 export interface Proximity {
   window: number;
-  /** The bonus in units of the best BM25 score of the search, for all word pairs adjacent. */
+  /** The bonus in units of the best BM25 score of the search, for the rows' best window. */
   weight: number;
 }
 
@@ -71,6 +71,8 @@ export interface WordPlan {
   choosing: string[];
   /** The common words: they add to a chosen row's score and choose nothing. */
   others: string[];
+  /** Each word's BM25 rarity (IDF) in the passage layer; empty for a query of one word. */
+  rarity: Map<string, number>;
 }
 
 /**
@@ -79,16 +81,20 @@ export interface WordPlan {
  * when all are common. Once per query: it reads each word's document frequency.
  */
 export function planWords(db: Db, terms: string[], common: CommonWords = COMMON_WORDS): WordPlan {
-  const plain = { terms, choosing: terms, others: [] };
-  if (terms.length < 2) return plain;
+  if (terms.length < 2) return { terms, choosing: terms, others: [], rarity: new Map() };
   const { rows: total, df } = termStatistics(db, terms);
+  const rarity = new Map(terms.map((t) => [t, idf(total, df.get(t) ?? 0)]));
+  const plain = { terms, choosing: terms, others: [], rarity };
   const limit = Math.max(common.minRows, common.share * total);
   const rows = (term: string) => df.get(term) ?? 0;
   const rare = terms.filter((t) => rows(t) <= limit);
   if (rare.length === terms.length) return plain;
   const choosing = rare.length > 0 ? rare : [terms.reduce((a, b) => (rows(b) < rows(a) ? b : a))];
-  return { terms, choosing, others: terms.filter((t) => !choosing.includes(t)) };
+  return { terms, choosing, others: terms.filter((t) => !choosing.includes(t)), rarity };
 }
+
+/** Robertson-Sparck Jones rarity, as BM25 weighs a term. */
+const idf = (rows: number, df: number) => Math.log(1 + (rows - df + 0.5) / (df + 0.5));
 
 /** Narrowed to a few documents or sections, named by scope tokens. */
 const byScopeTokens = (q: TextQuery) => byTokens(q.documentIds) || byTokens(q.parentIds);
@@ -151,7 +157,7 @@ export function searchText(db: Db, q: TextQuery): TextHit[] {
   const rows = (q.kbShare !== undefined && byMostRows(db, table, q, q.kbShare)) || rankedRows(db, table, q, true);
   const bonus =
     q.proximity && q.proximity.weight > 0 && q.words.terms.length > 1 && rows.length > 0
-      ? proximityBonus(db, table, rows, q.words.terms, q.proximity)
+      ? proximityBonus(db, table, rows, q.words, q.proximity)
       : undefined;
   const hits = rows.map((r, i) => ({
     id: r.chunk_id,
@@ -202,57 +208,52 @@ function byMostRows(db: Db, table: string, q: TextQuery, share: number): RankedR
 }
 
 /**
- * What the closeness of its query words adds to each row's BM25, in the rows' order. The bodies
- * are read by rowid after BM25 has cut to `limit` rows, so the cost is that of the rows returned,
- * not of the rows matched. The indexed body is already `analyze`d, one term per word.
+ * What the best window of its query words adds to each row's BM25, in the rows' order: the
+ * row with the best `bestWindow` gets `weight` times the search's best BM25, the others their
+ * share of that. The bodies are read by rowid after BM25 has cut to `limit` rows, so the cost
+ * is that of the rows returned, not of the rows matched. The indexed body is already
+ * `analyze`d, one term per word.
  */
-function proximityBonus(db: Db, table: string, rows: RankedRow[], terms: string[], proximity: Proximity): number[] {
+function proximityBonus(db: Db, table: string, rows: RankedRow[], words: WordPlan, proximity: Proximity): number[] {
   const bodies = db.sqlite
     .prepare(`SELECT rowid, content FROM ${table} WHERE rowid IN (SELECT value FROM json_each(?))`)
     .all(JSON.stringify(rows.map((r) => r.rowid))) as Array<{ rowid: number; content: string }>;
   const byRow = new Map(bodies.map((b) => [b.rowid, b.content]));
-  // Rows come best first: the unit is the search's best BM25.
-  const unit = proximity.weight * -(rows[0]?.rank ?? 0);
-  return rows.map((r) => unit * closeness(terms, (byRow.get(r.rowid) ?? '').split(' '), proximity.window));
+  const scores = rows.map((r) => bestWindow(words, (byRow.get(r.rowid) ?? '').split(' '), proximity.window));
+  const top = Math.max(0, ...scores);
+  if (!(top > 0)) return scores.map(() => 0);
+  // Rows come best first: the first one's BM25 is the search's best.
+  const unit = (proximity.weight * -(rows[0]?.rank ?? 0)) / top;
+  return scores.map((score) => unit * score);
 }
+
+/** BM25's term-frequency saturation. */
+const K1 = 1.2;
 
 /**
- * How close together a text holds the query's words, 0 to 1: for each pair of distinct query
- * words found within `window` words of each other, one over their nearest distance, summed
- * and divided by the number of pairs the query has (BM25TP's idea, without per-term weights).
+ * The BM25 of a text's best stretch of `window` consecutive words: each query word inside it
+ * adds its rarity, saturated by how often it occurs there (k1 1.2; every window is as long as
+ * the next, so no length normalisation). A passage that answers holds the question's words
+ * together; one that merely mentions them, here and there in a long table, scores less.
  */
-export function closeness(terms: string[], words: string[], window: number): number {
-  if (terms.length < 2) return 0;
-  const wanted = new Set(terms);
-  const positions = new Map<string, number[]>();
-  for (const [i, w] of words.entries()) {
-    if (!wanted.has(w)) continue;
-    const list = positions.get(w);
-    if (list) list.push(i);
-    else positions.set(w, [i]);
-  }
-  const found = [...positions.values()];
-  let sum = 0;
-  for (let a = 0; a < found.length; a++) {
-    for (let b = a + 1; b < found.length; b++) {
-      const d = nearest(found[a] ?? [], found[b] ?? []);
-      if (d <= window) sum += 1 / d;
-    }
-  }
-  return sum / ((terms.length * (terms.length - 1)) / 2);
-}
-
-/** The smallest distance between a position of one sorted list and one of the other. */
-function nearest(xs: number[], ys: number[]): number {
-  let best = Number.POSITIVE_INFINITY;
-  let i = 0;
-  let j = 0;
-  while (i < xs.length && j < ys.length) {
-    const x = xs[i] ?? 0;
-    const y = ys[j] ?? 0;
-    best = Math.min(best, Math.abs(x - y));
-    if (x < y) i++;
-    else j++;
+export function bestWindow(words: Pick<WordPlan, 'terms' | 'rarity'>, text: string[], window: number): number {
+  const wanted = new Set(words.terms);
+  const found: Array<{ term: string; at: number }> = [];
+  for (const [at, term] of text.entries()) if (wanted.has(term)) found.push({ term, at });
+  const part = (term: string, tf: number) => ((words.rarity.get(term) ?? 0) * tf * (K1 + 1)) / (tf + K1);
+  const inWindow = new Map<string, number>();
+  const change = (term: string, by: number) => {
+    const tf = inWindow.get(term) ?? 0;
+    inWindow.set(term, tf + by);
+    return part(term, tf + by) - part(term, tf);
+  };
+  let score = 0;
+  let best = 0;
+  let first = 0;
+  for (const { term, at } of found) {
+    score += change(term, 1);
+    for (let out = found[first]; out && at - out.at >= window; out = found[++first]) score += change(out.term, -1);
+    best = Math.max(best, score);
   }
   return best;
 }
