@@ -1,5 +1,5 @@
 import { splitSentences } from '../ingest/sentences.ts';
-import { segment } from '../text/tokenize.ts';
+import { rarity, segment } from '../text/tokenize.ts';
 
 /** The part of a passage that answers a question, and how well it matches. */
 export interface Excerpt {
@@ -78,7 +78,7 @@ export function answeringExcerpts(question: string, passages: string[], carried:
   for (const s of all) for (const t of s.terms) if (wanted.has(t)) df.set(t, (df.get(t) ?? 0) + 1);
   const idf = (t: string) => {
     const n = df.get(t) ?? 0;
-    return n === 0 ? 0 : Math.log(1 + (all.length - n + 0.5) / (n + 0.5));
+    return n === 0 ? 0 : rarity(all.length, n);
   };
   const score = (s: Sentence) =>
     [...wanted].reduce((sum, t) => sum + (s.terms.has(t) ? idf(t) * (weight.get(t) ?? 0) : 0), 0) *

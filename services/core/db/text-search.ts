@@ -1,4 +1,4 @@
-import { ftsOr } from '../text/tokenize.ts';
+import { ftsOr, rarity as termRarity } from '../text/tokenize.ts';
 import { ftsTable, termStatistics } from './chunk-index.ts';
 import type { Db } from './index.ts';
 import type { ChunkLayer } from './schema.ts';
@@ -83,7 +83,7 @@ export interface WordPlan {
 export function planWords(db: Db, terms: string[], common: CommonWords = COMMON_WORDS): WordPlan {
   if (terms.length < 2) return { terms, choosing: terms, others: [], rarity: new Map() };
   const { rows: total, df } = termStatistics(db, terms);
-  const rarity = new Map(terms.map((t) => [t, idf(total, df.get(t) ?? 0)]));
+  const rarity = new Map(terms.map((t) => [t, termRarity(total, df.get(t) ?? 0)]));
   const plain = { terms, choosing: terms, others: [], rarity };
   const limit = Math.max(common.minRows, common.share * total);
   const rows = (term: string) => df.get(term) ?? 0;
@@ -92,9 +92,6 @@ export function planWords(db: Db, terms: string[], common: CommonWords = COMMON_
   const choosing = rare.length > 0 ? rare : [terms.reduce((a, b) => (rows(b) < rows(a) ? b : a))];
   return { terms, choosing, others: terms.filter((t) => !choosing.includes(t)), rarity };
 }
-
-/** Robertson-Sparck Jones rarity, as BM25 weighs a term. */
-const idf = (rows: number, df: number) => Math.log(1 + (rows - df + 0.5) / (df + 0.5));
 
 /** Narrowed to a few documents or sections, named by scope tokens. */
 const byScopeTokens = (q: TextQuery) => byTokens(q.documentIds) || byTokens(q.parentIds);

@@ -1,4 +1,4 @@
-import { analyze, isCjk, segment } from '../text/tokenize.ts';
+import { analyze, isCjk, rarity, segment } from '../text/tokenize.ts';
 import type { Embedder } from './index.ts';
 
 /** The first built-in model: hashed term frequencies of jieba words and CJK bigrams. */
@@ -94,9 +94,6 @@ function hashed(features: Iterable<[string, number]>, dimension: number, slots =
   return v;
 }
 
-/** Robertson-Sparck Jones rarity, as BM25 weighs a term; 0 for a term in more than half the rows. */
-const idf = (rows: number, df: number) => Math.max(0, Math.log(1 + (rows - df + 0.5) / (df + 0.5)));
-
 export interface LocalEmbedderOptions {
   dimension?: number;
   /** Which built-in model; v1 only to read an index written by an older version. */
@@ -147,7 +144,7 @@ export function createLocalEmbedder(opts: LocalEmbedderOptions = {}): Embedder {
           SLOTS,
         );
       return hashed(
-        terms.map((t) => [t, Math.sqrt(idf(stats.rows, stats.df.get(t) ?? 0))]),
+        terms.map((t) => [t, Math.sqrt(rarity(stats.rows, stats.df.get(t) ?? 0))]),
         dimension,
         SLOTS,
       );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countTokens, ftsOr, queryTerms, segment, segmentForIndex } from './tokenize.ts';
+import { countTokens, ftsOr, queryTerms, rarity, segment, segmentForIndex } from './tokenize.ts';
 
 describe('segment', () => {
   it('splits Chinese into words and keeps English words, lower-cased, without punctuation', () => {
@@ -40,5 +40,15 @@ describe('countTokens', () => {
     expect(countTokens('中文检索')).toBe(4);
     expect(countTokens('hello brave new world')).toBe(6);
     expect(countTokens('')).toBe(0);
+  });
+});
+
+describe('rarity', () => {
+  it('weighs a rarer term more, as BM25 does, and never below zero', () => {
+    expect(rarity(100, 1)).toBeCloseTo(Math.log(1 + 99.5 / 1.5), 9);
+    expect(rarity(100, 1)).toBeGreaterThan(rarity(100, 50));
+    expect(rarity(100, 100)).toBeGreaterThan(0);
+    // More rows holding a term than rows counted (a document still being written): no weight.
+    expect(rarity(0, 5)).toBe(0);
   });
 });

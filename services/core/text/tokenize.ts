@@ -71,6 +71,14 @@ export function queryTerms(text: string): string[] {
 }
 
 /**
+ * A term's rarity as BM25 weighs it (Robertson-Sparck Jones, the `1 +` form that never goes
+ * negative) among `rows` texts, `df` of which hold it; 0 for counts that cannot be (df > rows).
+ */
+export function rarity(rows: number, df: number): number {
+  return Math.max(0, Math.log(1 + (rows - df + 0.5) / (df + 0.5)));
+}
+
+/**
  * An FTS5 MATCH expression that ORs these terms, each quoted so user input can never be read
  * as FTS syntax.
  */
