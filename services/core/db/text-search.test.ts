@@ -127,6 +127,17 @@ describe('full-text search with common words', () => {
     expect(hits[0].score).toBeGreaterThan(query('crane')[0].score);
   });
 
+  it('scores rows with and without the common word as one search over every word would', () => {
+    // "lighthouse keeper" lacks the common word; the other two hold it.
+    const words = 'harbour lighthouse crane';
+    const plain = query(words, { share: 1, minRows: 1000 });
+    const chosen = plain.filter((h) => /crane|lighthouse/.test(text.get(h.id) ?? ''));
+    const hits = query(words);
+    expect(texts(hits).sort()).toEqual(['harbour crane harbour crane', 'harbour crane lighthouse', 'lighthouse keeper']);
+    expect(hits.map((h) => h.id)).toEqual(chosen.map((h) => h.id));
+    hits.forEach((h, i) => expect(h.score).toBeCloseTo(chosen[i].score, 9));
+  });
+
   it('plans the words once per query by their passage counts', () => {
     const plan = planWords(deps.db, queryTerms('harbour crane lighthouse'), common);
     expect(plan).toMatchObject({
