@@ -133,9 +133,13 @@ describe('full-text search with common words', () => {
     const plain = query(words, { share: 1, minRows: 1000 });
     const chosen = plain.filter((h) => /crane|lighthouse/.test(text.get(h.id) ?? ''));
     const hits = query(words);
-    expect(texts(hits).sort()).toEqual(['harbour crane harbour crane', 'harbour crane lighthouse', 'lighthouse keeper']);
+    expect(texts(hits).sort()).toEqual([
+      'harbour crane harbour crane',
+      'harbour crane lighthouse',
+      'lighthouse keeper',
+    ]);
     expect(hits.map((h) => h.id)).toEqual(chosen.map((h) => h.id));
-    hits.forEach((h, i) => expect(h.score).toBeCloseTo(chosen[i].score, 9));
+    for (const [i, h] of hits.entries()) expect(h.score).toBeCloseTo(chosen[i].score, 9);
   });
 
   it('plans the words once per query by their passage counts', () => {
