@@ -216,8 +216,8 @@ export function countChunks(db: Db): number {
 /** The heading and text of these chunks as stored now; a chunk deleted since is missing. */
 export function chunkTexts(db: Db, ids: string[]): Map<string, Pick<ChunkRow, 'heading' | 'content'>> {
   if (ids.length === 0) return new Map();
-  const rows = db.sqlite
-    .prepare(`SELECT id, heading, content FROM chunks WHERE id IN (${placeholders(ids.length)})`)
+  const rows = db
+    .statement(`SELECT id, heading, content FROM chunks WHERE id IN (${placeholders(ids.length)})`)
     .all(...ids) as Array<Pick<ChunkRow, 'id' | 'heading' | 'content'>>;
   return new Map(rows.map((r) => [r.id, { heading: r.heading, content: r.content }]));
 }
@@ -225,8 +225,8 @@ export function chunkTexts(db: Db, ids: string[]): Map<string, Pick<ChunkRow, 'h
 /** The text of these chunks of one KB, by id. */
 export function kbChunkContents(db: Db, kbId: string, ids: string[]): Map<string, string> {
   if (ids.length === 0) return new Map();
-  const rows = db.sqlite
-    .prepare(`SELECT id, content FROM chunks WHERE id IN (${placeholders(ids.length)}) AND +kb_id = ?`)
+  const rows = db
+    .statement(`SELECT id, content FROM chunks WHERE id IN (${placeholders(ids.length)}) AND +kb_id = ?`)
     .all(...ids, kbId) as Array<{ id: string; content: string }>;
   return new Map(rows.map((r) => [r.id, r.content]));
 }
@@ -242,8 +242,8 @@ export interface DocumentHeading {
 /** The file names, summaries and metadata of these documents of one KB partition, by id. */
 export function documentHeadings(db: Db, userId: string, kbId: string, ids: string[]): Map<string, DocumentHeading> {
   if (ids.length === 0) return new Map();
-  const rows = db.sqlite
-    .prepare(
+  const rows = db
+    .statement(
       `SELECT d.id, d.file_name AS fileName, coalesce(d.summary, s.content, '') AS summary, d.metadata FROM documents d
        LEFT JOIN chunks s ON s.document_id = d.id AND s.layer = 'document'
        WHERE d.id IN (${placeholders(ids.length)}) AND +d.user_id = ? AND +d.kb_id = ?`,
@@ -254,8 +254,8 @@ export function documentHeadings(db: Db, userId: string, kbId: string, ids: stri
 
 /** Completed documents whose full-text rows were written by an older text analysis, oldest first. */
 export function staleTextDocuments(db: Db, limit: number): ChunkOwner[] {
-  return db.sqlite
-    .prepare(
+  return db
+    .statement(
       `SELECT id AS documentId, user_id AS userId, kb_id AS kbId FROM documents
        WHERE text_version < ? AND status = 'completed' ORDER BY created_at LIMIT ?`,
     )
@@ -280,19 +280,19 @@ export function termStatistics(db: Db, terms: string[]): { rows: number; df: Map
   const found =
     wanted.length === 0
       ? []
-      : (db.sqlite
-          .prepare(`SELECT term, doc FROM fts_child_vocab WHERE term IN (${placeholders(wanted.length)})`)
+      : (db
+          .statement(`SELECT term, doc FROM fts_child_vocab WHERE term IN (${placeholders(wanted.length)})`)
           .all(...wanted) as Array<{ term: string; doc: number }>);
-  const { rows } = db.sqlite
-    .prepare(`SELECT coalesce(sum(child_count), 0) AS rows FROM documents WHERE status = 'completed'`)
+  const { rows } = db
+    .statement(`SELECT coalesce(sum(child_count), 0) AS rows FROM documents WHERE status = 'completed'`)
     .get() as { rows: number };
   return { rows, df: new Map(found.map((r) => [r.term, r.doc])) };
 }
 
 /** How many passages the KB holds, and all KBs together, from the counts on the document rows. */
 export function passageCounts(db: Db, kbId: string): { kb: number; all: number } {
-  return db.sqlite
-    .prepare(
+  return db
+    .statement(
       `SELECT coalesce(sum(CASE WHEN kb_id = ? THEN child_count END), 0) AS kb, coalesce(sum(child_count), 0) AS "all"
        FROM documents WHERE status = 'completed'`,
     )
@@ -302,8 +302,8 @@ export function passageCounts(db: Db, kbId: string): { kb: number; all: number }
 /** How many passages each of these sections holds. */
 export function childCounts(db: Db, parentIds: string[]): Map<string, number> {
   if (parentIds.length === 0) return new Map();
-  const rows = db.sqlite
-    .prepare(
+  const rows = db
+    .statement(
       `SELECT parent_id AS id, count(*) AS n FROM chunks WHERE parent_id IN (${placeholders(parentIds.length)})
        GROUP BY parent_id`,
     )

@@ -16,8 +16,17 @@ export interface Db {
   orm: Orm;
   sqlite: Sqlite;
   path: string;
+  /**
+   * The prepared statement for this SQL, compiled once and kept (the most recent
+   * `STATEMENT_CACHE` of them): for the statements every search runs, whose compiling took
+   * about 0.9 ms of a hybrid search at 100k passages.
+   */
+  statement(sql: string): Database.Statement;
   close(): void;
 }
+
+/** How many compiled statements a database keeps; SQL with a varying number of placeholders makes several. */
+const STATEMENT_CACHE = 256;
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.url));
 
@@ -43,10 +52,23 @@ export function openDatabase(path: string): Db {
   sqlite.pragma('foreign_keys = ON');
   const orm = drizzle(sqlite, { schema });
   migrate(orm, { migrationsFolder: MIGRATIONS_DIR });
+  const statements = new Map<string, Database.Statement>();
   return {
     orm,
     sqlite,
     path,
+    statement: (sql) => {
+      let stmt = statements.get(sql);
+      if (stmt) {
+        // Most recently used last, so the oldest is the first one dropped.
+        statements.delete(sql);
+      } else {
+        stmt = sqlite.prepare(sql);
+        if (statements.size >= STATEMENT_CACHE) statements.delete(statements.keys().next().value as string);
+      }
+      statements.set(sql, stmt);
+      return stmt;
+    },
     close: () => {
       if (sqlite.open) sqlite.close();
     },

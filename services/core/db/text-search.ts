@@ -193,7 +193,7 @@ interface RankedRow {
  */
 function rankedRows(db: Db, table: string, q: TextQuery, kbToken: boolean, limit = q.limit): RankedRow[] {
   const columns = columnTests(q);
-  const search = db.sqlite.prepare(
+  const search = db.statement(
     columns.sql
       ? `SELECT rowid, chunk_id, kb_id, document_id, parent_id, bm25(${table}, 1.0, ?, 0.0) AS rank FROM ${table}
          WHERE ${table} MATCH ?${columns.sql} ORDER BY rank LIMIT ?`
@@ -241,8 +241,8 @@ function byMostRows(db: Db, table: string, q: TextQuery, share: number): RankedR
  * `analyze`d, one term per word.
  */
 function proximityBonus(db: Db, table: string, rows: RankedRow[], words: WordPlan, proximity: Proximity): number[] {
-  const bodies = db.sqlite
-    .prepare(`SELECT rowid, content FROM ${table} WHERE rowid IN (SELECT value FROM json_each(?))`)
+  const bodies = db
+    .statement(`SELECT rowid, content FROM ${table} WHERE rowid IN (SELECT value FROM json_each(?))`)
     .all(JSON.stringify(rows.map((r) => r.rowid))) as Array<{ rowid: number; content: string }>;
   const byRow = new Map(bodies.map((b) => [b.rowid, b.content]));
   const scores = rows.map((r) => bestWindow(words, (byRow.get(r.rowid) ?? '').split(' '), proximity.window));
