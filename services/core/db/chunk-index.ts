@@ -56,9 +56,10 @@ const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(',
 const token = (prefix: string, id: string) => `${prefix}${id.toLowerCase().replace(/[^a-z0-9]/g, '')}`;
 
 /**
- * The `scope` column of a row: its KB, document and section as single tokens, and `all` (whose
- * document frequency is the table's row count). A section's token is on the section's own row
- * and on each of its passages.
+ * The `scope` column of a row: its KB, document and section as single tokens, and `all`. A
+ * section's token is on the section's own row and on each of its passages. No search reads `all`
+ * any more (`rankedRows` in text-search.ts); new rows keep it so that BM25, which counts it in
+ * a row's length, measures them as it measures the rows already written.
  */
 function scopeOf(owner: ChunkOwner, row: Pick<ChunkRow, 'id' | 'layer' | 'parentId'>): string {
   const parts = ['all', token('k', owner.kbId), token('d', owner.documentId)];
