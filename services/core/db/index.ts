@@ -28,6 +28,27 @@ export interface Db {
 /** How many compiled statements a database keeps; SQL with a varying number of placeholders makes several. */
 const STATEMENT_CACHE = 256;
 
+/** The statement for a SQL text, compiled on first use; `clear` forgets them all (after a table is dropped). */
+export type StatementCache = ((sql: string) => Database.Statement) & { clear(): void };
+
+/** Compiles each SQL once and keeps the `size` most recently used statements. */
+export function statementCache(sqlite: Sqlite, size = STATEMENT_CACHE): StatementCache {
+  const statements = new Map<string, Database.Statement>();
+  const statement = (sql: string) => {
+    let stmt = statements.get(sql);
+    if (stmt) {
+      // Most recently used last, so the oldest is the first one dropped.
+      statements.delete(sql);
+    } else {
+      stmt = sqlite.prepare(sql);
+      if (statements.size >= size) statements.delete(statements.keys().next().value as string);
+    }
+    statements.set(sql, stmt);
+    return stmt;
+  };
+  return Object.assign(statement, { clear: () => statements.clear() });
+}
+
 const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.url));
 
 /**
@@ -52,23 +73,11 @@ export function openDatabase(path: string): Db {
   sqlite.pragma('foreign_keys = ON');
   const orm = drizzle(sqlite, { schema });
   migrate(orm, { migrationsFolder: MIGRATIONS_DIR });
-  const statements = new Map<string, Database.Statement>();
   return {
     orm,
     sqlite,
     path,
-    statement: (sql) => {
-      let stmt = statements.get(sql);
-      if (stmt) {
-        // Most recently used last, so the oldest is the first one dropped.
-        statements.delete(sql);
-      } else {
-        stmt = sqlite.prepare(sql);
-        if (statements.size >= STATEMENT_CACHE) statements.delete(statements.keys().next().value as string);
-      }
-      statements.set(sql, stmt);
-      return stmt;
-    },
+    statement: statementCache(sqlite),
     close: () => {
       if (sqlite.open) sqlite.close();
     },

@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import type { Sqlite } from '../db/index.ts';
+import { type Sqlite, statementCache } from '../db/index.ts';
 import type { ChunkLayer } from '../db/schema.ts';
 import type { VectorFilter, VectorHit, VectorPoint } from './index.ts';
 import { normalize, pointFilterSql, tableName, toScore } from './sqlite-sql.ts';
@@ -65,15 +65,10 @@ export function createSqliteVectorTable(sqlite: Sqlite, opts: { model: string; d
   };
   const scopeArgs = (s: PartitionScope) => [s.userId, s.kbId, s.layer];
   /** Statements run on every search, compiled once (after the tables exist). */
-  const cached = new Map<string, Statement>();
+  const compiled = statementCache(sqlite);
   const statement = (sql: string): Statement => {
     ensure();
-    let stmt = cached.get(sql);
-    if (!stmt) {
-      stmt = sqlite.prepare(sql);
-      cached.set(sql, stmt);
-    }
-    return stmt;
+    return compiled(sql);
   };
 
   /** Deletes points by rowid and logs each removal; call inside a write transaction. */
@@ -100,7 +95,7 @@ export function createSqliteVectorTable(sqlite: Sqlite, opts: { model: string; d
     /** Drops the three tables with every vector in them; `ensure` creates them again. */
     drop() {
       sqlite.exec(`DROP TABLE IF EXISTS "${table}"; DROP TABLE IF EXISTS "${ids}"; DROP TABLE IF EXISTS "${gone}";`);
-      cached.clear();
+      compiled.clear();
       ready = false;
     },
     /** Runs `fn` on one read snapshot of the file. */
