@@ -97,20 +97,12 @@ export function planWords(db: Db, terms: string[], common: CommonWords = COMMON_
 const byScopeTokens = (q: TextQuery) => byTokens(q.documentIds) || byTokens(q.parentIds);
 
 /**
- * Which rows a search across the KB scores: those holding a choosing word and a common one
- * (`'with-others'`), or a choosing word whatever else (`'choosing'`). A narrowed search, or a
- * query without common words, scores the plain OR of every word (`'every'`): its rows are few.
+ * The words' part of the MATCH expression: rows holding one of the `need` words, and one of
+ * the `also` words too when there are any. BM25 counts every word named here.
  */
-type Rows = 'every' | 'with-others' | 'choosing';
-
-const rowsToScore = (q: TextQuery): Rows[] =>
-  q.words.others.length === 0 || byScopeTokens(q) ? ['every'] : ['with-others', 'choosing'];
-
-function wordsMatch(q: TextQuery, rows: Rows): string {
-  const { terms, choosing, others } = q.words;
-  if (rows === 'every') return `{content heading} : (${ftsOr(terms)})`;
-  const chosen = `{content heading} : (${ftsOr(choosing)})`;
-  return rows === 'choosing' ? chosen : `${chosen} AND {content heading} : (${ftsOr(others)})`;
+function wordsMatch(need: string[], also: string[]): string {
+  const match = `{content heading} : (${ftsOr(need)})`;
+  return also.length > 0 ? `${match} AND {content heading} : (${ftsOr(also)})` : match;
 }
 
 /**
@@ -119,8 +111,8 @@ function wordsMatch(q: TextQuery, rows: Rows): string {
  * BM25 counts the rows of every token it is given, and the KB's are all of them (3 ms per
  * search at 100k passages), so a narrowed search leaves the KB's token out.
  */
-function expression(q: TextQuery, rows: Rows, kbToken = true): string {
-  const parts = [wordsMatch(q, rows)];
+function expression(q: TextQuery, words: string, kbToken = true): string {
+  const parts = [words];
   if (kbToken && !byScopeTokens(q)) parts.push(`scope : ${quoteToken('k', q.kbId)}`);
   if (byTokens(q.documentIds)) parts.push(`scope : (${q.documentIds.map((id) => quoteToken('d', id)).join(' OR ')})`);
   if (byTokens(q.parentIds)) parts.push(`scope : (${q.parentIds.map((id) => quoteToken('p', id)).join(' OR ')})`);
@@ -201,8 +193,14 @@ function rankedRows(db: Db, table: string, q: TextQuery, kbToken: boolean, limit
            (SELECT rowid, bm25(${table}, 1.0, ?, 0.0) AS rank FROM ${table} WHERE ${table} MATCH ? ORDER BY rank LIMIT ?) s
          JOIN ${table} f ON f.rowid = s.rowid ORDER BY s.rank`,
   );
-  const lists = rowsToScore(q).map(
-    (rows) => search.all(q.headingWeight, expression(q, rows, kbToken), ...columns.params, limit) as RankedRow[],
+  const { terms, choosing, others } = q.words;
+  // Narrowed (its rows are few) or without common words: one search over every word.
+  const searches =
+    others.length === 0 || byScopeTokens(q)
+      ? [wordsMatch(terms, [])]
+      : [wordsMatch(choosing, others), wordsMatch(choosing, [])];
+  const lists = searches.map(
+    (words) => search.all(q.headingWeight, expression(q, words, kbToken), ...columns.params, limit) as RankedRow[],
   );
   if (lists.length === 1) return lists[0];
   const best = new Map<number, RankedRow>();
