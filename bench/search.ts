@@ -123,6 +123,7 @@ async function benchSize(children: number) {
           const times: number[] = [];
           for (const [i, q] of queries.entries()) {
             const t0 = performance.now();
+            const passages = passageCounts(deps.db, corpus.kbId);
             const ctx = {
               db: deps.db,
               store,
@@ -132,9 +133,9 @@ async function benchSize(children: number) {
               headingWeight: DEFAULT_POLICY.headingWeight,
               proximity: DEFAULT_POLICY.proximity,
               fusion,
-              passages: passageCounts(deps.db, corpus.kbId),
+              passages,
               vector: async () => q.vector,
-              words: planWords(deps.db, hybrid ? q.terms : [], DEFAULT_POLICY.commonWords),
+              words: planWords(deps.db, hybrid ? q.terms : [], DEFAULT_POLICY.commonWords, passages.all),
             };
             const hits = hydrate(deps.db, corpus.userId, corpus.kbId, await retrieveIds(ctx, mode, TOP_K));
             if (i >= 5) times.push(performance.now() - t0);

@@ -152,6 +152,10 @@ describe('full-text search with common words', () => {
     // Rarer words weigh more, as in BM25.
     expect(plan.rarity.get('harbour')).toBeLessThan(plan.rarity.get('crane') ?? 0);
     expect(planWords(deps.db, queryTerms('crane lighthouse'), common).others).toEqual([]);
+    // The passage count a search has already read gives the same plan, and is the one used.
+    const terms = queryTerms('harbour crane lighthouse');
+    expect(planWords(deps.db, terms, common, passageCounts(deps.db, kbId).all)).toEqual(plan);
+    expect(planWords(deps.db, terms, common, 1500).rarity.get('crane')).toBeGreaterThan(plan.rarity.get('crane') ?? 0);
   });
 
   it('chooses by the rarest word when all are common, and by every word inside a section', () => {

@@ -78,11 +78,12 @@ export interface WordPlan {
 /**
  * Sorts a query's words into those that choose rows and the common ones (by the passage layer's
  * document frequencies, for every layer): the words rarer than `common`, or the rarest word
- * when all are common. Once per query: it reads each word's document frequency.
+ * when all are common. Once per query: it reads each word's document frequency (`passages`,
+ * the number of passages from `passageCounts()`, saves reading it again).
  */
-export function planWords(db: Db, terms: string[], common: CommonWords = COMMON_WORDS): WordPlan {
+export function planWords(db: Db, terms: string[], common: CommonWords = COMMON_WORDS, passages?: number): WordPlan {
   if (terms.length < 2) return { terms, choosing: terms, others: [], rarity: new Map() };
-  const { rows: total, df } = termStatistics(db, terms);
+  const { rows: total, df } = termStatistics(db, terms, passages);
   const rarity = new Map(terms.map((t) => [t, termRarity(total, df.get(t) ?? 0)]));
   const plain = { terms, choosing: terms, others: [], rarity };
   const limit = Math.max(common.minRows, common.share * total);

@@ -123,18 +123,19 @@ export async function searchLocal(deps: Deps, who: Principal, req: SearchRequest
     embedded ??= embedQuery();
     return embedded;
   };
+  const passages = passageCounts(deps.db, kbId);
   const ctx = {
     db: deps.db,
     store: index.store,
     userId,
     kbId,
     vector,
-    words: planWords(deps.db, hybrid ? queryTerms(query) : [], DEFAULT_POLICY.commonWords),
+    words: planWords(deps.db, hybrid ? queryTerms(query) : [], DEFAULT_POLICY.commonWords, passages.all),
     hybrid,
     headingWeight: DEFAULT_POLICY.headingWeight,
     proximity: DEFAULT_POLICY.proximity,
     fusion: fusionFor(index.embedder),
-    passages: passageCounts(deps.db, kbId),
+    passages,
     documentIds,
   };
   const retrieved = hydrate(deps.db, userId, kbId, await retrieveIds(ctx, mode, rerank.pool));
