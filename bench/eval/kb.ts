@@ -1,6 +1,6 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { registerUser } from '../../services/core/auth/users.ts';
 import { loadConfig } from '../../services/core/config.ts';
@@ -37,6 +37,23 @@ export function corpusFiles(lang: Language): CorpusFile[] {
       .sort()
       .map((fileName) => ({ fileName, path: fileURLToPath(new URL(fileName, dir)) }));
   });
+}
+
+/** The formats an upload accepts that a haystack folder may hold. */
+const HAYSTACK_FORMATS = ['.txt', '.md', '.html'];
+
+/**
+ * Every text, Markdown or HTML file under `dir` (folders included), sorted by path: real
+ * documents added to each knowledge base beside the corpus, so that the questions are asked of
+ * a KB of the size a team reaches. Files under 200 bytes (stubs, links) are left out.
+ */
+export function haystackFiles(dir: string): CorpusFile[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && HAYSTACK_FORMATS.some((x) => e.name.endsWith(x)))
+    .map((e) => join(e.parentPath, e.name))
+    .filter((path) => statSync(path).size >= 200)
+    .sort()
+    .map((path) => ({ fileName: basename(path), path }));
 }
 
 /** A passage as a system returns it: the child chunk and the file it comes from. */

@@ -13,7 +13,7 @@ import {
   type QuestionSet,
   type SystemResult,
 } from './harness.ts';
-import { buildEvalKb, type CorpusStats, childChunks, corpusFiles } from './kb.ts';
+import { buildEvalKb, type CorpusStats, childChunks, corpusFiles, haystackFiles } from './kb.ts';
 import { SYSTEMS } from './systems.ts';
 
 /**
@@ -24,6 +24,8 @@ import { SYSTEMS } from './systems.ts';
  *   --json <file>       write every outcome as JSON
  *   --by-style          also print answer@5 per question style (paraphrase, keyword, command, path, number)
  *   --check             only check the answer phrases against the indexed chunks
+ *   --haystack <dir>    also ingest every .txt, .md and .html file under <dir> into each KB
+ *                       (real documents beside the corpus, to ask at the size a team's KB reaches)
  */
 const { values } = parseArgs({
   options: {
@@ -32,6 +34,7 @@ const { values } = parseArgs({
     json: { type: 'string' },
     'by-style': { type: 'boolean', default: false },
     check: { type: 'boolean', default: false },
+    haystack: { type: 'string' },
   },
 });
 
@@ -52,7 +55,7 @@ const report = {
 let problems = 0;
 for (const set of sets) {
   const questions = loadQuestions(set);
-  const files = corpusFiles(languageOf(set));
+  const files = [...corpusFiles(languageOf(set)), ...(values.haystack ? haystackFiles(values.haystack) : [])];
   const kb = await buildEvalKb(files);
   try {
     const { documents, parents, children, ingestSeconds } = kb.stats;
