@@ -135,7 +135,7 @@ async function benchSize(children: number) {
               fusion,
               passages,
               vector: async () => q.vector,
-              words: planWords(deps.db, hybrid ? q.terms : [], DEFAULT_POLICY.commonWords, passages.all),
+              words: planWords(deps.db, hybrid ? q.terms : [], DEFAULT_POLICY.commonWords, passages),
             };
             const hits = hydrate(deps.db, corpus.userId, corpus.kbId, await retrieveIds(ctx, mode, TOP_K));
             if (i >= 5) times.push(performance.now() - t0);

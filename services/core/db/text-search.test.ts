@@ -154,14 +154,34 @@ describe('full-text search with common words', () => {
     expect(planWords(deps.db, queryTerms('crane lighthouse'), common).others).toEqual([]);
     // The passage count a search has already read gives the same plan, and is the one used.
     const terms = queryTerms('harbour crane lighthouse');
-    expect(planWords(deps.db, terms, common, passageCounts(deps.db, kbId).all)).toEqual(plan);
-    expect(planWords(deps.db, terms, common, 1500).rarity.get('crane')).toBeGreaterThan(plan.rarity.get('crane') ?? 0);
+    expect(planWords(deps.db, terms, common, passageCounts(deps.db, kbId))).toEqual(plan);
+    expect(planWords(deps.db, terms, common, { kb: 1500, all: 1500 }).rarity.get('crane')).toBeGreaterThan(plan.rarity.get('crane') ?? 0);
   });
 
   it('chooses by the rarest word when all are common, and by every word inside a section', () => {
     expect(texts(query('harbour tide', { share: 0, minRows: 1 }))).toHaveLength(12);
     expect(query('harbour lighthouse crane')).toHaveLength(3);
     expect(query('harbour crane', common, [parentId])).toHaveLength(14);
+  });
+
+  it('stops the most frequent words choosing once together they hold more of the KB than the row budget', () => {
+    const none = { share: 1, minRows: 1000 };
+    const budget = { ...none, rowBudget: 5 };
+    // "tide" 12 + "crane" 2 + "lighthouse" 2 rows: over 5, so "tide" only adds to the rows of the other two.
+    expect(planWords(deps.db, queryTerms('tide crane lighthouse'), budget)).toMatchObject({
+      choosing: ['crane', 'lighthous'],
+      others: ['tide'],
+    });
+    expect(query('tide crane lighthouse', none)).toHaveLength(15);
+    const bounded = query('tide crane lighthouse', budget);
+    expect(texts(bounded).sort()).toEqual(['harbour crane harbour crane', 'harbour crane lighthouse', 'lighthouse keeper']);
+    // A KB holding a tenth of the passages is expected to hold a tenth of the words' rows: 1.6.
+    expect(planWords(deps.db, queryTerms('tide crane lighthouse'), budget, { kb: 15, all: 150 }).others).toEqual([]);
+    // The rarest word always chooses, over the budget or not.
+    expect(planWords(deps.db, queryTerms('harbour tide'), { ...none, rowBudget: 1 })).toMatchObject({
+      choosing: ['tide'],
+      others: ['harbour'],
+    });
   });
 });
 

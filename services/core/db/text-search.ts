@@ -51,6 +51,12 @@ export interface CommonWords {
   share: number;
   /** ...and this many rows. */
   minRows: number;
+  /**
+   * The most of the KB's passages the choosing words may hold together (from their document
+   * frequencies and the KB's share of the passages): past it the most frequent of them stop
+   * choosing too, as common words do, until the rest fit. None when absent.
+   */
+  rowBudget?: number;
 }
 
 /**
@@ -78,19 +84,32 @@ export interface WordPlan {
 /**
  * Sorts a query's words into those that choose rows and the common ones (by the passage layer's
  * document frequencies, for every layer): the words rarer than `common`, or the rarest word
- * when all are common. Once per query: it reads each word's document frequency (`passages`,
- * the number of passages from `passageCounts()`, saves reading it again).
+ * when all are common, less the most frequent of them while together they hold more of the KB's
+ * passages than `common.rowBudget`. Once per query: it reads each word's document frequency
+ * (`passages`, the counts from `passageCounts()`, saves reading them again).
  */
-export function planWords(db: Db, terms: string[], common: CommonWords = COMMON_WORDS, passages?: number): WordPlan {
+export function planWords(
+  db: Db,
+  terms: string[],
+  common: CommonWords = COMMON_WORDS,
+  passages?: { kb: number; all: number },
+): WordPlan {
   if (terms.length < 2) return { terms, choosing: terms, others: [], rarity: new Map() };
-  const { rows: total, df } = termStatistics(db, terms, passages);
+  const { rows: total, df } = termStatistics(db, terms, passages?.all);
   const rarity = new Map(terms.map((t) => [t, termRarity(total, df.get(t) ?? 0)]));
-  const plain = { terms, choosing: terms, others: [], rarity };
   const limit = Math.max(common.minRows, common.share * total);
   const rows = (term: string) => df.get(term) ?? 0;
   const rare = terms.filter((t) => rows(t) <= limit);
-  if (rare.length === terms.length) return plain;
   const choosing = rare.length > 0 ? rare : [terms.reduce((a, b) => (rows(b) < rows(a) ? b : a))];
+  // Rows of the KB the choosing words hold, if they are spread over the KBs as the passages are.
+  const kbShare = passages && passages.all > 0 ? passages.kb / passages.all : 1;
+  let held = choosing.reduce((sum, t) => sum + rows(t), 0) * kbShare;
+  for (const t of [...choosing].sort((a, b) => rows(b) - rows(a))) {
+    if (held <= (common.rowBudget ?? Number.POSITIVE_INFINITY) || choosing.length === 1) break;
+    choosing.splice(choosing.indexOf(t), 1);
+    held -= rows(t) * kbShare;
+  }
+  if (choosing.length === terms.length) return { terms, choosing, others: [], rarity };
   return { terms, choosing, others: terms.filter((t) => !choosing.includes(t)), rarity };
 }
 

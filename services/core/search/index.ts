@@ -130,7 +130,7 @@ export async function searchLocal(deps: Deps, who: Principal, req: SearchRequest
     userId,
     kbId,
     vector,
-    words: planWords(deps.db, hybrid ? queryTerms(query) : [], DEFAULT_POLICY.commonWords, passages.all),
+    words: planWords(deps.db, hybrid ? queryTerms(query) : [], DEFAULT_POLICY.commonWords, passages),
     hybrid,
     headingWeight: DEFAULT_POLICY.headingWeight,
     proximity: DEFAULT_POLICY.proximity,
