@@ -66,8 +66,14 @@ export interface CommonWords {
  * (24k rows; child layer p95 38.6 ms, 19.4 with this) while the top 10 stayed the same for all
  * 200 of the benchmark's queries. On `npm run eval` with no floor, a share of 10% moved at most one
  * answer@5 of a set, 6% between -4 and +1, a fixed 12 rows (2-3% of those KBs) cost 4-11.
+ *
+ * The row budget bounds what the rest may cost: 8,000 rows, about 8 ms of BM25 scoring. On the
+ * benchmark's 100k passages it changed the plan of 35 of 200 queries, their top 10 stayed the
+ * same (2,000 of 2,000 passages), and the drill-down's p95 went from 28.5 to 21.7 ms. `npm run
+ * eval -- --haystack` (the corpus among 20k passages of man pages) gave the same answers@5 for every
+ * set at a budget of 4,000; at 1,000 and 2,000 (5-10% of those KBs) en-dev lost one.
  */
-export const COMMON_WORDS: CommonWords = { share: 0.1, minRows: 2000 };
+export const COMMON_WORDS: CommonWords = { share: 0.1, minRows: 2000, rowBudget: 8000 };
 
 /** A query's words, and which of them choose the rows a search across the KB scores. */
 export interface WordPlan {
