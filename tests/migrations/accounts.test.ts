@@ -1,33 +1,20 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { drizzle } from 'drizzle-orm/better-sqlite3';
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { sign } from 'hono/jwt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hashSecret } from '../../services/core/auth/tokens.ts';
 import { createApp } from '../../services/gateway/app.ts';
 import { createTestDeps } from '../helpers/deps.ts';
+import { previousVersionDatabase } from '../helpers/migrations.ts';
 import { client } from '../helpers/http.ts';
 
-const MIGRATIONS = fileURLToPath(new URL('../../services/core/db/migrations', import.meta.url));
 /** The last migration before accounts and access. */
 const BEFORE = '0002_revoked_tokens';
 
-/** A database as the previous version left it: migrated up to BEFORE, with its data written by plain SQL. */
-function previousVersionDatabase(dir: string): string {
-  const folder = join(dir, 'migrations');
-  cpSync(MIGRATIONS, folder, { recursive: true });
-  const journalFile = join(folder, 'meta', '_journal.json');
-  const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as { entries: Array<{ tag: string }> };
-  journal.entries = journal.entries.slice(0, journal.entries.findIndex((e) => e.tag === BEFORE) + 1);
-  writeFileSync(journalFile, JSON.stringify(journal));
-  const path = join(dir, 'context-os.db');
-  const sqlite = new Database(path);
-  migrate(drizzle(sqlite), { migrationsFolder: folder });
-  sqlite.exec(`
+/** The previous version's data, written by plain SQL. */
+const SEED = `
     INSERT INTO users (id, email, name, password_hash, role) VALUES
       ('u-ann', 'ann@example.com', 'Ann', 'hash-a', 'admin'), ('u-ben', 'ben@example.com', 'Ben', 'hash-b', 'user');
     INSERT INTO knowledge_bases (id, user_id, title) VALUES
@@ -44,10 +31,7 @@ function previousVersionDatabase(dir: string): string {
       ('m-1', 's-ann', 'u-ann', 'user', 'question'), ('m-2', 's-ann', 'u-ann', 'assistant', 'answer');
     INSERT INTO api_keys (id, user_id, name, prefix, key_hash) VALUES
       ('k-ben', 'u-ben', 'old key', 'cos_oldkey', '${hashSecret('cos_old-key-of-ben-0123456789')}');
-  `);
-  sqlite.close();
-  return path;
-}
+  `;
 
 describe('the accounts migration', () => {
   const dirs: string[] = [];
@@ -58,7 +42,7 @@ describe('the accounts migration', () => {
   it('upgrades a previous installation in place: every KB owned by its user, nothing lost, old sessions and keys still work', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cos-upgrade-'));
     dirs.push(dir);
-    const before = new Database(previousVersionDatabase(dir));
+    const before = new Database(previousVersionDatabase(dir, BEFORE, SEED));
     const counts = (db: Database.Database) =>
       ['users', 'knowledge_bases', 'documents', 'chunks', 'notes', 'chat_sessions', 'chat_messages', 'api_keys'].map(
         (t) => [t, (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n],

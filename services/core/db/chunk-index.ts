@@ -272,10 +272,10 @@ export function rewriteDocumentText(db: Db, owner: ChunkOwner, rows: ChunkRow[],
 
 /**
  * Document frequencies of `analyze` terms over the indexed passages, and the number of
- * passages: the statistics BM25 uses. The number comes from the document rows, not from the
- * `all` token every passage carries: counting that token reads the whole index (2.9 ms at 100k
- * passages, against 0.1 ms), and a word's count only reads that word's rows. A caller that has
- * read `passageCounts()` passes its `all` as `passages`, and the document rows are not read again.
+ * passages: the statistics BM25 uses. The number comes from the KBs' passage counts, not from
+ * the `all` token every passage carries: counting that token reads the whole index (2.9 ms at
+ * 100k passages), and a word's count only reads that word's rows. A caller that has read
+ * `passageCounts()` passes its `all` as `passages`, and the counts are not read again.
  */
 export function termStatistics(db: Db, terms: string[], passages?: number): { rows: number; df: Map<string, number> } {
   const wanted = [...new Set(terms)];
@@ -287,20 +287,20 @@ export function termStatistics(db: Db, terms: string[], passages?: number): { ro
           .all(...wanted) as Array<{ term: string; doc: number }>);
   const rows =
     passages ??
-    (
-      db.statement(`SELECT coalesce(sum(child_count), 0) AS rows FROM documents WHERE status = 'completed'`).get() as {
-        rows: number;
-      }
-    ).rows;
+    (db.statement('SELECT coalesce(sum(passages), 0) AS rows FROM knowledge_bases').get() as { rows: number }).rows;
   return { rows, df: new Map(found.map((r) => [r.term, r.doc])) };
 }
 
-/** How many passages the KB holds, and all KBs together, from the counts on the document rows. */
+/**
+ * How many passages the KB holds, and all KBs together: the KB rows' counts of their completed
+ * documents' passages, kept by triggers on `documents` (summing the document rows took 1.9 ms a
+ * search at 3,300 documents).
+ */
 export function passageCounts(db: Db, kbId: string): { kb: number; all: number } {
   return db
     .statement(
-      `SELECT coalesce(sum(CASE WHEN kb_id = ? THEN child_count END), 0) AS kb, coalesce(sum(child_count), 0) AS "all"
-       FROM documents WHERE status = 'completed'`,
+      `SELECT coalesce(sum(CASE WHEN id = ? THEN passages END), 0) AS kb, coalesce(sum(passages), 0) AS "all"
+       FROM knowledge_bases`,
     )
     .get(kbId) as { kb: number; all: number };
 }

@@ -1,20 +1,16 @@
 import type { Db } from './index.ts';
 
 /**
- * A version string for a KB's searchable content. It changes whenever a document is added,
- * completed, reprocessed or deleted (count and newest timestamps of its documents), and
- * whenever `invalidateKb` is called, so cached results never outlive the content they came from.
+ * A version string for a KB's searchable content. It changes whenever one of its documents is
+ * added, changed or deleted (`content_version`, counted by triggers on `documents`), and whenever
+ * `invalidateKb` is called, so cached results never outlive the content they came from. One row
+ * read: summing over the KB's documents took 1.8 ms a search at 3,300 documents.
  */
 export function kbGeneration(db: Db, kbId: string): string {
-  const row = db.sqlite
-    .prepare(
-      `SELECT k.updated_at AS kb, count(d.id) AS n, max(d.updated_at) AS updated, max(d.completed_at) AS completed,
-              sum(d.status = 'completed') AS ready
-       FROM knowledge_bases k LEFT JOIN documents d ON d.kb_id = k.id WHERE k.id = ? GROUP BY k.id`,
-    )
-    .get(kbId) as { kb: number; n: number; updated: number | null; completed: number | null; ready: number | null };
-  if (!row) return 'none';
-  return [row.kb, row.n, row.updated ?? 0, row.completed ?? 0, row.ready ?? 0].join('.');
+  const row = db
+    .statement('SELECT updated_at AS kb, content_version AS version FROM knowledge_bases WHERE id = ?')
+    .get(kbId) as { kb: number; version: number } | undefined;
+  return row ? `${row.kb}.${row.version}` : 'none';
 }
 
 /**

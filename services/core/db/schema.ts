@@ -56,6 +56,10 @@ export const knowledgeBases = sqliteTable(
     ocrLanguage: text('ocr_language').notNull().default('chi_sim+eng'),
     createdAt: createdAt(),
     updatedAt: integer('updated_at').notNull().default(now),
+    /** The passages (child chunks) of its completed documents; kept by triggers on `documents`. */
+    passages: integer('passages').notNull().default(0),
+    /** Counts every insert, update and delete of its documents; kept by triggers on `documents`. */
+    contentVersion: integer('content_version').notNull().default(0),
   },
   (t) => [index('kbs_user').on(t.userId)],
 );
