@@ -4,7 +4,7 @@ import { draftFromMarkdown, insertUser, writeDocument } from '../../../tests/sea
 import { createKb } from '../kbs/index.ts';
 import { queryTerms } from '../text/tokenize.ts';
 import { passageCounts } from './chunk-index.ts';
-import { bestWindow, planWords, searchText } from './text-search.ts';
+import { bestWindow, planWords, searchText, wordFinder } from './text-search.ts';
 
 /** Writes a document of one section holding these passages; returns it and each passage's text by id. */
 async function writePassages(deps: TestDeps, userId: string, kbId: string, name: string, children: string[]) {
@@ -240,13 +240,32 @@ describe('full-text search with word proximity', () => {
         ['b', 1],
       ]),
     };
+    const find = wordFinder(words.terms);
     // Once in the window, a word adds its rarity: tf (k1 + 1) / (tf + k1) is 1 at tf 1.
-    expect(bestWindow(words, ['a', 'b'], 5)).toBeCloseTo(3, 6);
-    expect(bestWindow(words, ['a', 'x', 'x', 'x', 'x', 'b'], 5)).toBeCloseTo(2, 6);
-    expect(bestWindow(words, ['b', 'x', 'x', 'x', 'x', 'a', 'b'], 5)).toBeCloseTo(3, 6);
+    expect(bestWindow(words, find('a b'), 5)).toBeCloseTo(3, 6);
+    expect(bestWindow(words, find('a x x x x b'), 5)).toBeCloseTo(2, 6);
+    expect(bestWindow(words, find('b x x x x a b'), 5)).toBeCloseTo(3, 6);
     // Two of the same word inside the window: BM25's saturation, 2 * 2.2 / 3.2 of its rarity.
-    expect(bestWindow(words, ['a', 'x', 'a'], 5)).toBeCloseTo((2 * 2 * 2.2) / 3.2, 6);
-    expect(bestWindow(words, ['x', 'y'], 5)).toBe(0);
+    expect(bestWindow(words, find('a x a'), 5)).toBeCloseTo((2 * 2 * 2.2) / 3.2, 6);
+    expect(bestWindow(words, find('x y'), 5)).toBe(0);
+  });
+
+  it('finds the query words in an analysed body as whole words, with their places', () => {
+    const find = wordFinder(['c++', 'ab', 'abc', '配置']);
+    expect(find('abc xab ab c++ 配置文件 配置 abcd ab')).toEqual([
+      { term: 'abc', at: 0 },
+      { term: 'ab', at: 2 },
+      { term: 'c++', at: 3 },
+      { term: '配置', at: 5 },
+      { term: 'ab', at: 7 },
+    ]);
+    // Places count every space, as splitting on single spaces does.
+    expect(find('ab  ab')).toEqual([
+      { term: 'ab', at: 0 },
+      { term: 'ab', at: 2 },
+    ]);
+    expect(find('')).toEqual([]);
+    expect(wordFinder([])('ab')).toEqual([]);
   });
 });
 
