@@ -7,8 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { hashSecret } from '../../services/core/auth/tokens.ts';
 import { createApp } from '../../services/gateway/app.ts';
 import { createTestDeps } from '../helpers/deps.ts';
-import { previousVersionDatabase } from '../helpers/migrations.ts';
 import { client } from '../helpers/http.ts';
+import { previousVersionDatabase } from '../helpers/migrations.ts';
 
 /** The last migration before accounts and access. */
 const BEFORE = '0002_revoked_tokens';

@@ -72,7 +72,9 @@ describe('the KB counts migration', () => {
       expect(passageCounts(deps.db, 'kb-1')).toEqual({ kb: 6, all: 6 });
       expect(db.prepare(`SELECT count(*) AS n FROM documents WHERE kb_id = 'kb-2'`).get()).toEqual({ n: 0 });
       // The counts agree with the documents they count.
-      expect(db.prepare(`SELECT coalesce(sum(child_count), 0) AS n FROM documents WHERE status = 'completed'`).get()).toEqual({
+      expect(
+        db.prepare(`SELECT coalesce(sum(child_count), 0) AS n FROM documents WHERE status = 'completed'`).get(),
+      ).toEqual({
         n: 6,
       });
     } finally {

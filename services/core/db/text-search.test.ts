@@ -155,7 +155,9 @@ describe('full-text search with common words', () => {
     // The passage count a search has already read gives the same plan, and is the one used.
     const terms = queryTerms('harbour crane lighthouse');
     expect(planWords(deps.db, terms, common, passageCounts(deps.db, kbId))).toEqual(plan);
-    expect(planWords(deps.db, terms, common, { kb: 1500, all: 1500 }).rarity.get('crane')).toBeGreaterThan(plan.rarity.get('crane') ?? 0);
+    expect(planWords(deps.db, terms, common, { kb: 1500, all: 1500 }).rarity.get('crane')).toBeGreaterThan(
+      plan.rarity.get('crane') ?? 0,
+    );
   });
 
   it('chooses by the rarest word when all are common, and by every word inside a section', () => {
@@ -174,7 +176,11 @@ describe('full-text search with common words', () => {
     });
     expect(query('tide crane lighthouse', none)).toHaveLength(15);
     const bounded = query('tide crane lighthouse', budget);
-    expect(texts(bounded).sort()).toEqual(['harbour crane harbour crane', 'harbour crane lighthouse', 'lighthouse keeper']);
+    expect(texts(bounded).sort()).toEqual([
+      'harbour crane harbour crane',
+      'harbour crane lighthouse',
+      'lighthouse keeper',
+    ]);
     // A KB holding a tenth of the passages is expected to hold a tenth of the words' rows: 1.6.
     expect(planWords(deps.db, queryTerms('tide crane lighthouse'), budget, { kb: 15, all: 150 }).others).toEqual([]);
     // The rarest word always chooses, over the budget or not.
