@@ -97,6 +97,10 @@ export type DocumentMetadata = Record<string, MetadataValue>;
 export const documentStatuses = ['queued', 'processing', 'completed', 'failed'] as const;
 export type DocumentStatus = (typeof documentStatuses)[number];
 
+/**
+ * Triggers on this table (migration 0008) keep `knowledge_bases.passages` and `content_version`:
+ * a migration that rebuilds the table must create them again.
+ */
 export const documents = sqliteTable(
   'documents',
   {

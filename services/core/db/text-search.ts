@@ -319,7 +319,7 @@ export function wordFinder(terms: string[]): (body: string) => Found[] {
  * together; one that merely mentions them, here and there in a long table, scores less.
  * `found` are the query words in the text with their places (`wordFinder`), in order.
  */
-export function bestWindow(words: Pick<WordPlan, 'terms' | 'rarity'>, found: Found[], window: number): number {
+export function bestWindow(words: Pick<WordPlan, 'rarity'>, found: Found[], window: number): number {
   const part = (term: string, tf: number) => ((words.rarity.get(term) ?? 0) * tf * (K1 + 1)) / (tf + K1);
   const inWindow = new Map<string, number>();
   const change = (term: string, by: number) => {
