@@ -115,7 +115,6 @@ export function planWords(
     choosing.splice(choosing.indexOf(t), 1);
     held -= rows(t) * kbShare;
   }
-  if (choosing.length === terms.length) return { terms, choosing, others: [], rarity };
   return { terms, choosing, others: terms.filter((t) => !choosing.includes(t)), rarity };
 }
 
