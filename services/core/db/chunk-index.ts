@@ -14,10 +14,12 @@ export const ftsTable = (layer: ChunkLayer) => `fts_${layer}`;
 const FTS_TABLES = chunkLayers.map(ftsTable);
 
 /**
- * The version of the text analysis in the full-text tables. Documents written with an older one are
- * re-analysed in the background (`reanalyseStaleDocuments`) from the text in `chunks`.
+ * The version of the text analysis in the full-text tables: 2 the stems, 3 the stems and the
+ * exact English words (`indexTerms`). Documents written with an older one are re-analysed in
+ * the background (`reanalyseStaleText`) from the text in `chunks`; until then their rows
+ * still match on the stems.
  */
-export const TEXT_INDEX_VERSION = 2;
+export const TEXT_INDEX_VERSION = 3;
 
 /** One chunk row as stored. */
 export interface ChunkRow {

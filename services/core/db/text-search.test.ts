@@ -2,9 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDeps, type TestDeps } from '../../../tests/helpers/deps.ts';
 import { draftFromMarkdown, insertUser, writeDocument } from '../../../tests/search/load.ts';
 import { createKb } from '../kbs/index.ts';
-import { queryTerms } from '../text/tokenize.ts';
+import { EXACT_MARK, queryTerms, segmentForIndex } from '../text/tokenize.ts';
 import { passageCounts } from './chunk-index.ts';
 import { bestWindow, planWords, searchText, wordFinder } from './text-search.ts';
+
+const exact = (word: string) => `${EXACT_MARK}${word}`;
 
 /** Writes a document of one section holding these passages; returns it and each passage's text by id. */
 async function writePassages(deps: TestDeps, userId: string, kbId: string, name: string, children: string[]) {
@@ -82,6 +84,41 @@ describe('full-text search narrowed to documents', () => {
   });
 });
 
+describe('full-text search by stems and exact words', () => {
+  let deps: TestDeps;
+  let kbId: string;
+  const text = new Map<string, string>();
+  beforeAll(async () => {
+    deps = await createTestDeps();
+    const userId = insertUser(deps);
+    kbId = createKb(deps.db, { userId }, { title: 'forms' }).id;
+    const passages = ['the mounting of disks', 'how the disk is mounted', 'disks mounted at boot', 'unrelated passage'];
+    const written = await writePassages(deps, userId, kbId, 'forms', passages);
+    for (const [id, content] of written.text) text.set(id, content);
+  });
+  afterAll(() => deps.cleanup());
+
+  it('finds every form of a word and ranks the passage with the words as asked first', () => {
+    const hits = searchText(deps.db, {
+      kbId,
+      layer: 'child',
+      words: planWords(deps.db, queryTerms('disks mounted')),
+      limit: 10,
+      headingWeight: 0,
+    });
+    expect(hits.map((h) => text.get(h.id))).toEqual([
+      'disks mounted at boot',
+      expect.any(String),
+      expect.any(String),
+    ]);
+    expect(hits.map((h) => text.get(h.id)).sort()).toEqual([
+      'disks mounted at boot',
+      'how the disk is mounted',
+      'the mounting of disks',
+    ]);
+  });
+});
+
 describe('full-text search with common words', () => {
   let deps: TestDeps;
   let kbId: string;
@@ -145,9 +182,9 @@ describe('full-text search with common words', () => {
   it('plans the words once per query by their passage counts', () => {
     const plan = planWords(deps.db, queryTerms('harbour crane lighthouse'), common);
     expect(plan).toMatchObject({
-      terms: ['harbour', 'crane', 'lighthous'],
-      choosing: ['crane', 'lighthous'],
-      others: ['harbour'],
+      terms: ['harbour', exact('harbour'), 'crane', exact('crane'), 'lighthous', exact('lighthouse')],
+      choosing: ['crane', exact('crane'), 'lighthous', exact('lighthouse')],
+      others: ['harbour', exact('harbour')],
     });
     // Rarer words weigh more, as in BM25.
     expect(plan.rarity.get('harbour')).toBeLessThan(plan.rarity.get('crane') ?? 0);
@@ -170,9 +207,10 @@ describe('full-text search with common words', () => {
     const none = { share: 1, minRows: 1000 };
     const budget = { ...none, rowBudget: 5 };
     // "tide" 12 + "crane" 2 + "lighthouse" 2 rows: over 5, so "tide" only adds to the rows of the other two.
+    // The exact words go with their stems and count nothing against the budget.
     expect(planWords(deps.db, queryTerms('tide crane lighthouse'), budget)).toMatchObject({
-      choosing: ['crane', 'lighthous'],
-      others: ['tide'],
+      choosing: ['crane', exact('crane'), 'lighthous', exact('lighthouse')],
+      others: ['tide', exact('tide')],
     });
     expect(query('tide crane lighthouse', none)).toHaveLength(15);
     const bounded = query('tide crane lighthouse', budget);
@@ -185,8 +223,8 @@ describe('full-text search with common words', () => {
     expect(planWords(deps.db, queryTerms('tide crane lighthouse'), budget, { kb: 15, all: 150 }).others).toEqual([]);
     // The rarest word always chooses, over the budget or not.
     expect(planWords(deps.db, queryTerms('harbour tide'), { ...none, rowBudget: 1 })).toMatchObject({
-      choosing: ['tide'],
-      others: ['harbour'],
+      choosing: ['tide', exact('tide')],
+      others: ['harbour', exact('harbour')],
     });
   });
 });
@@ -272,6 +310,18 @@ describe('full-text search with word proximity', () => {
     ]);
     expect(find('')).toEqual([]);
     expect(wordFinder([])('ab')).toEqual([]);
+  });
+
+  it('gives an exact word the place of its stem, so a window holds as many words in English as in Chinese', () => {
+    const body = segmentForIndex('kernel boot parameters 内核 参数');
+    const find = wordFinder(queryTerms('kernel parameters 参数'));
+    expect(find(body)).toEqual([
+      { term: 'kernel', at: 0 },
+      { term: exact('kernel'), at: 0 },
+      { term: 'paramet', at: 2 },
+      { term: exact('parameters'), at: 2 },
+      { term: '参数', at: 4 },
+    ]);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countTokens, ftsOr, queryTerms, rarity, segment, segmentForIndex } from './tokenize.ts';
+import { countTokens, EXACT_MARK, ftsOr, queryTerms, rarity, segment, segmentForIndex, stemOfExact } from './tokenize.ts';
 
 describe('segment', () => {
   it('splits Chinese into words and keeps English words, lower-cased, without punctuation', () => {
@@ -17,7 +17,7 @@ describe('segment', () => {
 
 describe('queryTerms and ftsOr', () => {
   it('quotes every word so user input cannot inject FTS syntax', () => {
-    expect(ftsOr(queryTerms('NEAR("x") OR 检索'))).toBe('"near" OR "x" OR "检索"');
+    expect(ftsOr(queryTerms('NEAR("x") OR 检索'))).toBe(`"near" OR "${EXACT_MARK}near" OR "x" OR "${EXACT_MARK}x" OR "检索"`);
     expect(ftsOr(['a"b'])).toBe('"a""b"');
   });
 
@@ -28,10 +28,26 @@ describe('queryTerms and ftsOr', () => {
   it('finds the shorter words inside long Chinese words, and English words by their stem', () => {
     const indexed = new Set(segmentForIndex('部署到代理服务器。Configuring the servers').split(' '));
     for (const query of ['服务器', '代理', 'configure server', 'configured']) {
-      const terms = queryTerms(query);
+      const terms = queryTerms(query).filter((t) => stemOfExact(t) === undefined);
       expect(terms.length, query).toBeGreaterThan(0);
       for (const t of terms) expect(indexed, `${query}: ${t}`).toContain(t);
     }
+  });
+
+  it('indexes each English word as written beside its stem, so the exact word scores for both', () => {
+    const exact = (w: string) => `${EXACT_MARK}${w}`;
+    expect(segmentForIndex('Configuring 服务器 ipv4').split(' ')).toEqual([
+      'configur',
+      exact('configuring'),
+      '服务',
+      '务器',
+      '服务器',
+      'ipv4',
+    ]);
+    expect(queryTerms('configuring')).toEqual(['configur', exact('configuring')]);
+    expect(queryTerms('configured servers')).toEqual(['configur', exact('configured'), 'server', exact('servers')]);
+    expect(stemOfExact(exact('configured'))).toBe('configur');
+    expect(stemOfExact('configur')).toBeUndefined();
   });
 });
 
