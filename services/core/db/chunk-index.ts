@@ -14,8 +14,8 @@ export const ftsTable = (layer: ChunkLayer) => `fts_${layer}`;
 const FTS_TABLES = chunkLayers.map(ftsTable);
 
 /**
- * The version of the text analysis in the full-text tables: 2 the stems, 3 the stems and the
- * exact English words (`indexTerms`). Documents written with an older one are re-analysed in
+ * The version of the text analysis in the full-text tables: 2 the stems, 3 the stems and, in
+ * passages, the exact English words (`indexTerms`). Documents written with an older one are re-analysed in
  * the background (`reanalyseStaleText`) from the text in `chunks`; until then their rows
  * still match on the stems.
  */
@@ -47,9 +47,17 @@ export interface AnalysedChunk {
   heading: string;
 }
 
-/** Segmenting is the slow part: call it before taking the write lock. */
-export function analyseChunks(rows: Array<Pick<ChunkRow, 'content' | 'heading'>>): AnalysedChunk[] {
-  return rows.map((r) => ({ content: segmentForIndex(r.content), heading: segmentForIndex(r.heading ?? '') }));
+/**
+ * Passages hold the exact English words beside their stems, sections and summaries the stems
+ * alone: on the haystack eval the exact words in every layer added one answer of 231 at @1 and
+ * @5 (en-dev), but grew those tables' index by 2x, and searches across sections at 100k
+ * passages took 1.1 -> 3.6 ms. Segmenting is the slow part: call it before taking the write lock.
+ */
+export function analyseChunks(rows: Array<Pick<ChunkRow, 'content' | 'heading' | 'layer'>>): AnalysedChunk[] {
+  return rows.map((r) => {
+    const exact = r.layer === 'child';
+    return { content: segmentForIndex(r.content, { exact }), heading: segmentForIndex(r.heading ?? '', { exact }) };
+  });
 }
 
 const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(',');

@@ -117,6 +117,18 @@ describe('full-text search by stems and exact words', () => {
       'the mounting of disks',
     ]);
   });
+
+  it('keeps the exact words in passages only: sections and summaries route by stems', () => {
+    const rows = (table: string) =>
+      (deps.db.sqlite.prepare(`SELECT content FROM ${table} WHERE kb_id = ?`).all(kbId) as Array<{ content: string }>)
+        .map((r) => r.content)
+        .join(' ');
+    expect(rows('fts_child')).toContain(exact('mounted'));
+    // The section holds the passages' text, the summary is the document's name ("forms").
+    expect(rows('fts_parent')).toContain('mount');
+    expect(rows('fts_document')).toContain('form');
+    for (const table of ['fts_parent', 'fts_document']) expect(rows(table)).not.toContain(EXACT_MARK);
+  });
 });
 
 describe('full-text search with common words', () => {
