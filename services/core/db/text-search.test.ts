@@ -106,11 +106,7 @@ describe('full-text search by stems and exact words', () => {
       limit: 10,
       headingWeight: 0,
     });
-    expect(hits.map((h) => text.get(h.id))).toEqual([
-      'disks mounted at boot',
-      expect.any(String),
-      expect.any(String),
-    ]);
+    expect(hits.map((h) => text.get(h.id))).toEqual(['disks mounted at boot', expect.any(String), expect.any(String)]);
     expect(hits.map((h) => text.get(h.id)).sort()).toEqual([
       'disks mounted at boot',
       'how the disk is mounted',

@@ -83,7 +83,7 @@ export interface WordPlan {
   choosing: string[];
   /** The common words: they add to a chosen row's score and choose nothing. */
   others: string[];
-  /** Each term's BM25 rarity (IDF) in the passage layer; empty for a query of one word (and its exact form). */
+  /** Each term's BM25 rarity (IDF) in the passage layer; empty for a query of one word (with its exact form). */
   rarity: Map<string, number>;
 }
 
@@ -295,9 +295,10 @@ const regexSpecials = /[.*+?^${}()|[\]\\]/g;
 /**
  * Finds these words in analysed bodies (their terms separated by single spaces), in order.
  * One regular expression over the body, counting the spaces passed for the places; an exact
- * word (`EXACT_MARK`) takes its stem's place, so a window is as many words in any language. Splitting
- * each body into words cost 3.1-4.0 ms a search for the eval questions over 20k real passages
- * (the corpus with man pages), this 1.3-1.7 ms, with the same window scores for all 23,100 rows.
+ * word (`EXACT_MARK`) takes its stem's place, so a window is as many words in any language.
+ * Splitting each body into words cost 3.1-4.0 ms a search for the eval questions over 20k real
+ * passages (the corpus with man pages), this 1.3-1.7 ms, with the same window scores for all
+ * 23,100 rows.
  */
 export function wordFinder(terms: string[]): (body: string) => Found[] {
   if (terms.length === 0) return () => [];

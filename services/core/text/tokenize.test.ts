@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { countTokens, EXACT_MARK, ftsOr, queryTerms, rarity, segment, segmentForIndex, stemOfExact } from './tokenize.ts';
+import {
+  countTokens,
+  EXACT_MARK,
+  ftsOr,
+  queryTerms,
+  rarity,
+  segment,
+  segmentForIndex,
+  stemOfExact,
+} from './tokenize.ts';
 
 describe('segment', () => {
   it('splits Chinese into words and keeps English words, lower-cased, without punctuation', () => {
@@ -17,7 +26,9 @@ describe('segment', () => {
 
 describe('queryTerms and ftsOr', () => {
   it('quotes every word so user input cannot inject FTS syntax', () => {
-    expect(ftsOr(queryTerms('NEAR("x") OR 检索'))).toBe(`"near" OR "${EXACT_MARK}near" OR "x" OR "${EXACT_MARK}x" OR "检索"`);
+    expect(ftsOr(queryTerms('NEAR("x") OR 检索'))).toBe(
+      `"near" OR "${EXACT_MARK}near" OR "x" OR "${EXACT_MARK}x" OR "检索"`,
+    );
     expect(ftsOr(['a"b'])).toBe('"a""b"');
   });
 
