@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_EMBEDDING_MODEL } from '../../services/core/embedder/local.ts';
 import { processDocument } from '../../services/core/ingest/pipeline.ts';
-import { reanalyseStaleText } from '../../services/core/search/reanalyse.ts';
+import { compactText, reanalyseStaleText } from '../../services/core/search/reanalyse.ts';
+import { EXACT_MARK } from '../../services/core/text/tokenize.ts';
 import { createRootApp } from '../../services/root.ts';
 import { createTestDeps, type TestDeps } from '../helpers/deps.ts';
 import { client } from '../helpers/http.ts';
@@ -91,6 +92,15 @@ describe.each(versions)('an installation made by version %s', (version) => {
       api.call('POST', '/api/search', { token, body: { kbId: made.kbId, query: facts.question, hybrid: true } });
     expect(await reanalyseStaleText(deps)).toBe(facts.documents.length + 1);
     expect(await reanalyseStaleText(deps)).toBe(0);
+    expect((await ask()).json.hits[0].document.fileName).toBe('tea-brewing.md');
+    // The passages now hold their exact English words; the rewritten rows are merged into one b-tree a layer.
+    const sql = (q: string) => deps.db.sqlite.prepare(q).get() as { n: number };
+    expect(sql(`SELECT count(*) AS n FROM fts_child WHERE instr(content, '${EXACT_MARK}') > 0`).n).toBeGreaterThan(0);
+    expect(await compactText(deps)).toBeGreaterThan(0);
+    for (const table of ['fts_document', 'fts_parent', 'fts_child']) {
+      expect(sql(`SELECT count(DISTINCT segid) AS n FROM ${table}_idx`).n, table).toBe(1);
+    }
+    expect(await compactText(deps)).toBe(0);
     expect((await ask()).json.hits[0].document.fileName).toBe('tea-brewing.md');
     expect(await deps.embeddingIndex.rebuild()).toBe(true);
     expect(deps.embeddingIndex.status()).toEqual([

@@ -11,7 +11,7 @@ import { queryTerms } from '../text/tokenize.ts';
 import { metadataFilterSchema, normalizeFilter } from './filter.ts';
 import { hydrate } from './hydrate.ts';
 import { DEFAULT_POLICY, fusionFor } from './policy.ts';
-import { reanalyseStaleText } from './reanalyse.ts';
+import { compactText, reanalyseStaleText } from './reanalyse.ts';
 import { remoteSearch } from './remote.ts';
 import { planRerank } from './rerank.ts';
 import { retrieveIds } from './retrieve.ts';
@@ -19,9 +19,9 @@ import { type SearchRequest, type SearchResult, searchModes } from './types.ts';
 
 /**
  * Brings the indexes up to this version in the background, at start: full text written by an
- * older text analysis is re-analysed, retired embedding indexes left by an interrupted switch
- * are dropped, the vector store's approximate indexes are loaded or rebuilt, and a changed
- * embedding model is re-embedded (searches keep using the old vectors until the new ones are
+ * older text analysis is re-analysed, each layer's full-text index is merged into one b-tree,
+ * retired embedding indexes left by an interrupted switch are dropped, the vector store's
+ * approximate indexes are loaded or rebuilt, and a changed embedding model is re-embedded (searches keep using the old vectors until the new ones are
  * complete). `deps.close()` stops it at its next step.
  */
 export async function maintainIndexes(deps: Deps): Promise<void> {
@@ -35,6 +35,7 @@ export async function maintainIndexes(deps: Deps): Promise<void> {
     }
   };
   await attempt('full-text re-analysis', () => reanalyseStaleText(deps, index.signal));
+  await attempt('full-text merge', () => compactText(deps, index.signal));
   await attempt('dropping retired embedding indexes', () => index.retire());
   await attempt('vector index preparation', () => deps.vectors.prepare());
   await attempt('re-embedding', () => index.rebuild());

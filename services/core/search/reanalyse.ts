@@ -1,7 +1,14 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { analyseChunks, documentChunks, rewriteDocumentText, staleTextDocuments } from '../db/chunk-index.ts';
+import {
+  analyseChunks,
+  documentChunks,
+  mergeTextStep,
+  rewriteDocumentText,
+  staleTextDocuments,
+} from '../db/chunk-index.ts';
 import { writeTransaction } from '../db/index.ts';
 import { invalidateKb } from '../db/kb-generation.ts';
+import { chunkLayers } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
 
 const BATCH = 20;
@@ -32,4 +39,23 @@ export async function reanalyseStaleText(deps: Pick<Deps, 'db' | 'logger'>, sign
   }
   if (done > 0) deps.logger.info({ documents: done }, 'full text re-analysed');
   return done;
+}
+
+/**
+ * Merges each layer's full-text index into one b-tree, a short write transaction a step with
+ * the event loop free between (ingest goes on; searches read the index as it was until each
+ * step commits). Stops between steps once `signal` is aborted. Returns the steps that did work.
+ */
+export async function compactText(deps: Pick<Deps, 'db' | 'logger'>, signal?: AbortSignal): Promise<number> {
+  const started = performance.now();
+  let steps = 0;
+  for (const layer of chunkLayers) {
+    for (let first = true; !signal?.aborted; first = false) {
+      if (!writeTransaction(deps.db, () => mergeTextStep(deps.db, layer, first))) break;
+      steps++;
+      await yieldToLoop();
+    }
+  }
+  if (steps > 0) deps.logger.info({ steps, ms: Math.round(performance.now() - started) }, 'full-text index merged');
+  return steps;
 }
