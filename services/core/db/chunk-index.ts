@@ -295,6 +295,11 @@ export function mergeTextStep(db: Db, layer: ChunkLayer, first: boolean): boolea
   return (changes.get() as { n: number }).n - before >= 2;
 }
 
+/** How many b-tree segments a layer's full-text index has: each is searched for every word. */
+export function textSegments(db: Db, layer: ChunkLayer): number {
+  return (db.statement(`SELECT count(DISTINCT segid) AS n FROM ${ftsTable(layer)}_idx`).get() as { n: number }).n;
+}
+
 /** Rewrites a document's full-text rows from its stored chunks; call inside a write transaction. */
 export function rewriteDocumentText(db: Db, owner: ChunkOwner, rows: ChunkRow[], analysed: AnalysedChunk[]): void {
   deleteDocumentText(db, owner.documentId);

@@ -2,6 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createTestDeps, type TestDeps } from '../../../tests/helpers/deps.ts';
 import { type RunningMock, startMockOneApi } from '../../../tests/helpers/mock-oneapi.ts';
 import { registerUser } from '../auth/users.ts';
+import { textSegments } from '../db/chunk-index.ts';
+import { chunkLayers } from '../db/schema.ts';
+import { MERGE_SEGMENTS } from '../db/text-maintenance.ts';
 import { createDocument } from '../documents/create.ts';
 import { getDocument } from '../documents/index.ts';
 import { reprocessDocument } from '../documents/reprocess.ts';
@@ -126,6 +129,28 @@ describe('ingest pipeline', () => {
     }
     expect((await settled(doc.id)).status).toBe('completed');
   });
+
+  it('merges the full-text index once the queue has been quiet, and not after stop', async () => {
+    const { deps, upload, settled } = await setup();
+    const segments = () => chunkLayers.map((layer) => textSegments(deps.db, layer));
+    const first = await startIngestWorker(deps, { mergeQuietMs: 300 });
+    const docs = await Promise.all(
+      ['tea', 'coffee', 'cocoa', 'mate', 'chai', 'kvass'].map((n) =>
+        upload(`${n}.md`, `# ${n}\n\nHow to make ${n} at home, step by step.`),
+      ),
+    );
+    for (const doc of docs) expect((await settled(doc.id, 40_000)).status).toBe('completed');
+    first.stop();
+    const before = segments();
+    expect(Math.min(...before)).toBeGreaterThan(MERGE_SEGMENTS);
+    await new Promise((r) => setTimeout(r, 600));
+    expect(segments()).toEqual(before);
+
+    const second = await startIngestWorker(deps, { mergeQuietMs: 100 });
+    cleanups.push(() => second.stop());
+    expect((await settled((await upload('water.md', '# Water\n\nBoil it.')).id, 40_000)).status).toBe('completed');
+    await expect.poll(segments, { timeout: 5_000 }).toEqual([1, 1, 1]);
+  }, 60_000);
 
   describe('with ONEAPI', () => {
     let mock: RunningMock;
