@@ -11,9 +11,14 @@ export interface HnswSettings {
   expansionAdd: number;
   /** Candidate list while searching (ef); raised to the number of candidates asked for. */
   expansionSearch: number;
-  /** How vectors are held in memory: int8 or half floats; the float vectors stay in SQLite. */
-  quantization: 'i8' | 'f16';
+  /**
+   * How vectors are held in memory: int8, half floats, or one sign bit per dimension (`b1`,
+   * searched by Hamming distance); the float vectors stay in SQLite.
+   */
+  quantization: 'i8' | 'f16' | 'b1';
 }
+
+const SCALARS = { i8: usearch.ScalarKind.I8, f16: usearch.ScalarKind.F16, b1: usearch.ScalarKind.B1 } as const;
 
 /** Bumped when the saved layout changes, so older files are rebuilt rather than misread. */
 const FORMAT = 1;
@@ -57,10 +62,12 @@ export class HnswPartition {
 
   private empty(): Index {
     const { dimension } = this.table;
+    const { quantization } = this.settings;
     return new usearch.Index({
       dimensions: dimension,
-      metric: usearch.MetricKind.IP,
-      quantization: this.settings.quantization === 'i8' ? usearch.ScalarKind.I8 : usearch.ScalarKind.F16,
+      // usearch casts a float vector to bits by sign (bit set where the value is above 0).
+      metric: quantization === 'b1' ? usearch.MetricKind.Hamming : usearch.MetricKind.IP,
+      quantization: SCALARS[quantization],
       connectivity: this.settings.connectivity,
       expansion_add: this.settings.expansionAdd,
       expansion_search: this.settings.expansionSearch,

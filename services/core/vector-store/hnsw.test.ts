@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { rng } from '../../../bench/search-corpus.ts';
+import { clusteredVector, queryVector } from '../../../bench/vectors.ts';
 import { openDatabase } from '../db/index.ts';
 import { vectorStoreContract } from './contract.ts';
-import { createHnswVectorStore, type HnswStoreOptions } from './hnsw.ts';
+import { candidatesFor, createHnswVectorStore, type HnswStoreOptions, quantizationOf } from './hnsw.ts';
 import type { VectorPoint, VectorStore } from './index.ts';
 import { createSqliteVectorStore } from './sqlite.ts';
 
@@ -108,6 +109,38 @@ describe('HNSW store', () => {
       }
     }
     expect(found / 500).toBeGreaterThanOrEqual(0.97);
+  });
+
+  it('holds sign bits from 1024 dimensions, int8 below, and rescores to what the exact scan finds', async () => {
+    expect([256, 1020, 1024, 1536].map(quantizationOf)).toEqual(['i8', 'i8', 'b1', 'b1']);
+    expect(candidatesFor(10, 'b1')).toBe(100);
+    expect(candidatesFor(100, 'b1')).toBe(300);
+    expect(candidatesFor(10, 'i8')).toBe(50);
+    const dimension = 1024;
+    const { make, dir, db } = setup({ dimension });
+    const store = make();
+    const exact = createSqliteVectorStore(db.sqlite, { model: 'm', dimension });
+    // Topics and subtopics, as the bench's embeddings: neighbours a bit per dimension can tell apart.
+    await store.upsert(points(Array.from({ length: 3000 }, (_, i) => clusteredVector(i, dimension, 3000))));
+    await store.prepare();
+    expect((await store.health()).detail).toContain('HNSW (b1) on 1 partitions');
+    let found = 0;
+    for (const q of Array.from({ length: 30 }, (_, i) => queryVector(i, dimension, 3000))) {
+      const want = await exact.search(q, scope, 10);
+      const got = await store.search(q, scope, 10);
+      found += got.filter((h) => want.some((w) => w.id === h.id)).length;
+      for (const h of got) {
+        const same = want.find((w) => w.id === h.id);
+        if (same) expect(h.score).toBeCloseTo(same.score, 5);
+      }
+    }
+    expect(found / 300).toBeGreaterThanOrEqual(0.97);
+    // A bit per dimension plus the graph: well under the int8 copy's 1,024 bytes a vector.
+    await store.close();
+    const file = readdirSync(dir, { recursive: true })
+      .map(String)
+      .find((f) => f.endsWith('.usearch'));
+    expect(statSync(join(dir, String(file))).size / 3000).toBeLessThan(400);
   });
 
   it('scans small partitions exactly and says a wide search is not fast there', async () => {

@@ -6,6 +6,7 @@ import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import type { Sqlite } from '../db/index.ts';
 import { HnswPartition, type HnswSettings } from './hnsw-partition.ts';
 import type { VectorFilter, VectorStore } from './index.ts';
+import { OVERSAMPLING, quantizationFor } from './quantization.ts';
 import { checkQuery, exactSearch, sqliteVecHealth, tableOperations, topHits } from './sqlite.ts';
 import { normalize } from './sqlite-sql.ts';
 import { createSqliteVectorTable, type PartitionScope } from './sqlite-table.ts';
@@ -29,12 +30,21 @@ export interface HnswStoreOptions {
   logger?: IndexLogger;
 }
 
-export const DEFAULT_HNSW: HnswSettings = {
+export const DEFAULT_HNSW: Omit<HnswSettings, 'quantization'> = {
   connectivity: 16,
   expansionAdd: 128,
   expansionSearch: 128,
-  quantization: 'i8',
 };
+
+/**
+ * How a graph of this dimension holds its vectors, as Qdrant's are quantized (`quantizationFor`):
+ * sign bits from 1024 dimensions (a multiple of 8), int8 below. At 100k clustered vectors of
+ * 1024 dimensions the bits took 277 bytes a vector with the graph against int8's 1,173, built
+ * in 7.8 s against 12.6, and with `candidatesFor` gave the same top 10 after rescoring (recall
+ * 1.000 against 0.998).
+ */
+export const quantizationOf = (dimension: number): HnswSettings['quantization'] =>
+  quantizationFor(dimension) === 'binary' && dimension % 8 === 0 ? 'b1' : 'i8';
 /** How long a search may spend bringing an index up to date before it answers exactly instead. */
 const SEARCH_CATCH_UP_MS = 25;
 /** One slice of background building, between which requests are served. */
@@ -44,8 +54,16 @@ const BUILD_THREADS = Math.min(4, availableParallelism());
 /** Past this share of removed points the graph is rebuilt. */
 const REBUILD_REMOVED_SHARE = 0.25;
 
-/** Candidates taken from the graph for `limit` results, all rescored with the float vectors. */
-export const candidatesFor = (limit: number) => Math.max(2 * limit, limit + 40);
+/**
+ * Candidates taken from the graph for `limit` results, all rescored with the float vectors:
+ * Qdrant's oversampling, and at least a floor more for small limits. Sign bits tie often, so
+ * they need the higher floor: for the top 10 of 20k clustered 1024-d vectors, 30 candidates
+ * gave recall 0.567, 50 0.766, 100 0.999.
+ */
+export const candidatesFor = (limit: number, quantization: HnswSettings['quantization'] = 'i8') =>
+  quantization === 'b1'
+    ? Math.max(OVERSAMPLING.binary * limit, limit + 90)
+    : Math.max(OVERSAMPLING.int8 * limit, limit + 40);
 /**
  * The most graph neighbours a narrowed search looks through for enough that pass its filter;
  * a filter that lets fewer through is answered by the exact scan.
@@ -64,9 +82,9 @@ interface Entry {
 /**
  * The embedded store with an approximate index: the same sqlite-vec tables (float vectors on
  * disk, the source of truth) plus, for each partition (a user's KB, one layer) of at least
- * `minPoints` points, an HNSW graph over int8 copies of its vectors in memory. A search takes
- * the graph's nearest candidates and rescores them exactly from the float vectors, so scores
- * are exact cosines and a point deleted by any process is never returned. A search narrowed to
+ * `minPoints` points, an HNSW graph over quantized copies of its vectors in memory
+ * (`quantizationOf`). A search takes the graph's nearest candidates and rescores them exactly
+ * from the float vectors, so scores are exact cosines and a point deleted by any process is never returned. A search narrowed to
  * some documents or parents (a metadata filter's documents) never filters after a cut: a
  * narrowing that leaves few points scores them all exactly; a wider one walks the graph with
  * the narrowing as a predicate, widening until enough candidates pass, and scans exactly when
@@ -76,7 +94,8 @@ export function createHnswVectorStore(sqlite: Sqlite, opts: HnswStoreOptions): V
   const { model, dimension } = opts;
   const minPoints = opts.minPoints ?? 2000;
   const inlineBuild = opts.inlineBuild ?? 1000;
-  const settings: HnswSettings = { ...DEFAULT_HNSW, ...opts.settings };
+  const settings: HnswSettings = { ...DEFAULT_HNSW, quantization: quantizationOf(dimension), ...opts.settings };
+  const candidates = (limit: number) => candidatesFor(limit, settings.quantization);
   const t = createSqliteVectorTable(sqlite, opts);
   const exact = exactSearch(sqlite, t);
   const entries = new Map<string, Entry>();
@@ -193,7 +212,7 @@ export function createHnswVectorStore(sqlite: Sqlite, opts: HnswStoreOptions): V
    * too few pass within `NARROWED_MAX_CANDIDATES`, so that the caller scans exactly.
    */
   const narrowedSearch = (p: HnswPartition, query: Float32Array, filter: VectorFilter, limit: number) => {
-    const wanted = candidatesFor(limit);
+    const wanted = candidates(limit);
     const most = Math.min(NARROWED_MAX_CANDIDATES, p.size);
     for (let k = Math.min(4 * wanted, most); ; k = Math.min(4 * k, most)) {
       const found = p.candidates(query, k);
@@ -244,7 +263,7 @@ export function createHnswVectorStore(sqlite: Sqlite, opts: HnswStoreOptions): V
       if (few) return topHits(t.score(query, few), limit);
       const p = searchable({ userId: filter.userId, kbId: filter.kbId, layer: filter.layer });
       if (!p) return exact.knn(query, filter, limit);
-      if (!narrowed) return topHits(t.score(query, p.candidates(query, candidatesFor(limit))), limit);
+      if (!narrowed) return topHits(t.score(query, p.candidates(query, candidates(limit))), limit);
       return narrowedSearch(p, query, filter, limit) ?? exact.knn(query, filter, limit);
     },
     async health() {

@@ -1,7 +1,5 @@
 import type { Schemas } from '@qdrant/js-client-rest';
-
-/** Dimensions from which binary quantization keeps enough of a vector (Qdrant's guidance: 1024 and up). */
-export const BINARY_FROM_DIMENSION = 1024;
+import { OVERSAMPLING, quantizationFor } from './quantization.ts';
 
 /** How a collection of this dimension is quantized and how searches rescore. */
 export interface QdrantSizing {
@@ -14,23 +12,22 @@ export interface QdrantSizing {
 /**
  * Follows Qdrant's quantization guidance for a host with little RAM: the quantized vectors in
  * RAM, the float originals and the HNSW graph on disk, every search rescored with the
- * originals. Binary quantization (1 bit per dimension, 32x smaller) from 1024 dimensions, where
- * embeddings such as bge-m3 or text-embedding-3 keep their order through it when the search
- * oversamples 3x before rescoring; int8 scalar quantization (4x smaller, 2x oversampling)
- * below, where one bit per dimension loses too much. At 1M points of 1024 dimensions that is
- * 128 MB of RAM instead of 1 GB (int8) or 4 GB (floats).
+ * originals; binary (1 bit per dimension, 32x smaller) or int8 (4x smaller) by dimension, as
+ * `quantizationFor` chooses. At 1M points of 1024 dimensions that is 128 MB of RAM instead of
+ * 1 GB (int8) or 4 GB (floats).
  */
 export function qdrantSizing(dimension: number): QdrantSizing {
-  if (dimension >= BINARY_FROM_DIMENSION) {
+  const kind = quantizationFor(dimension);
+  if (kind === 'binary') {
     return {
       quantization: { binary: { always_ram: true } },
-      search: { rescore: true, oversampling: 3 },
+      search: { rescore: true, oversampling: OVERSAMPLING.binary },
       ramBytesPerVector: Math.ceil(dimension / 8),
     };
   }
   return {
     quantization: { scalar: { type: 'int8', quantile: 0.99, always_ram: true } },
-    search: { rescore: true, oversampling: 2 },
+    search: { rescore: true, oversampling: OVERSAMPLING.int8 },
     ramBytesPerVector: dimension,
   };
 }
