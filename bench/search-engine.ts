@@ -221,10 +221,24 @@ async function run(): Promise<void> {
       recall: hits / (QUERIES * K),
       buildSeconds: buildMs / 1000,
       rssMiB: process.memoryUsage().rss / 2 ** 20,
+      anonMiB: anonymousMiB(),
       diskMiB: du(dir) / 2 ** 20,
       load: loadavg()[0],
     }),
   );
+}
+
+/**
+ * The anonymous part of the resident memory (Linux): what the engine itself holds, without the
+ * pages of its files, which the kernel reclaims under a memory limit. Undefined elsewhere.
+ */
+function anonymousMiB(): number | undefined {
+  try {
+    const kb = /^RssAnon:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    return kb ? Number(kb) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 await run();

@@ -218,7 +218,9 @@ const fixed = (v: unknown, digits: number) => (typeof v === 'number' ? v.toFixed
 for (const size of SIZES) await benchSize(size);
 const engineRows = ENGINE_SIZES.flatMap(([n, dim]) => benchEngines(n, dim));
 if (engineRows.length > 0) {
-  console.log('\n| engine | points x dims | p50 ms | p95 ms | recall@10 | build s | RSS MiB | disk MiB | load |');
+  console.log(
+    '\n| engine | points x dims | p50 ms | p95 ms | recall@10 | build s | RSS MiB (anonymous) | disk MiB | load |',
+  );
   console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of engineRows) {
     const cells = r.error
@@ -228,7 +230,7 @@ if (engineRows.length > 0) {
           fixed(r.p95, 2),
           fixed(r.recall, 3),
           fixed(r.buildSeconds, 1),
-          fixed(r.rssMiB, 0),
+          `${fixed(r.rssMiB, 0)}${typeof r.anonMiB === 'number' ? ` (${fixed(r.anonMiB, 0)})` : ''}`,
           fixed(r.diskMiB, 0),
           fixed(r.load, 1),
         ];
