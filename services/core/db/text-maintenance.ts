@@ -54,10 +54,9 @@ export const MERGE_SEGMENTS = 4;
 
 /**
  * Merges each layer's full-text index that has more than `above` segments (at start: more than
- * one) into one b-tree, a
- * short write transaction a step with the event loop free between (ingest goes on; searches
- * read the index as it was until each step commits). Stops between steps once `signal` is
- * aborted. Returns the steps that did work.
+ * one) into one b-tree, a short write transaction a step with the event loop free between
+ * (ingest goes on; searches read the index as it was until each step commits). Stops between
+ * steps once `signal` is aborted. Returns the steps that did work.
  */
 export async function compactText(deps: Pick<Deps, 'db' | 'logger'>, signal?: AbortSignal, above = 1): Promise<number> {
   const started = performance.now();

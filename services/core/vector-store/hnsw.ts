@@ -75,6 +75,7 @@ export const candidatesFor = (limit: number, quantization: HnswSettings['quantiz
   quantization === 'b1'
     ? Math.max(OVERSAMPLING.binary * limit, limit + 90)
     : Math.max(OVERSAMPLING.int8 * limit, limit + 40);
+
 /**
  * The most graph neighbours a narrowed search looks through for enough that pass its filter;
  * a filter that lets fewer through is answered by the exact scan.
@@ -95,11 +96,12 @@ interface Entry {
  * disk, the source of truth) plus, for each partition (a user's KB, one layer) of at least
  * `minPoints` points, an HNSW graph over quantized copies of its vectors in memory
  * (`quantizationOf`). A search takes the graph's nearest candidates and rescores them exactly
- * from the float vectors, so scores are exact cosines and a point deleted by any process is never returned. A search narrowed to
- * some documents or parents (a metadata filter's documents) never filters after a cut: a
- * narrowing that leaves few points scores them all exactly; a wider one walks the graph with
- * the narrowing as a predicate, widening until enough candidates pass, and scans exactly when
- * too few do. A partition whose graph is still being built is scanned exactly.
+ * from the float vectors, so scores are exact cosines and a point deleted by any process is
+ * never returned. A search narrowed to some documents or parents (a metadata filter's
+ * documents) never filters after a cut: a narrowing that leaves few points scores them all
+ * exactly; a wider one walks the graph with the narrowing as a predicate, widening until enough
+ * candidates pass, and scans exactly when too few do. A partition whose graph is still being
+ * built is scanned exactly.
  */
 export function createHnswVectorStore(sqlite: Sqlite, opts: HnswStoreOptions): VectorStore {
   const { model, dimension } = opts;
