@@ -10,6 +10,7 @@ import { vectorStoreContract } from './contract.ts';
 import { candidatesFor, createHnswVectorStore, type HnswStoreOptions, quantizationOf } from './hnsw.ts';
 import type { VectorPoint, VectorStore } from './index.ts';
 import { createSqliteVectorStore } from './sqlite.ts';
+import { chunkSizeFor } from './sqlite-table.ts';
 
 function openTemp() {
   const dir = mkdtempSync(join(tmpdir(), 'cos-hnsw-'));
@@ -124,6 +125,12 @@ describe('HNSW store', () => {
     await store.upsert(points(Array.from({ length: 3000 }, (_, i) => clusteredVector(i, dimension, 3000))));
     await store.prepare();
     expect((await store.health()).detail).toContain('HNSW (b1) on 1 partitions');
+    // Chunks of 32 vectors at 1024 dimensions, so that rescoring reads short blobs.
+    expect([256, 768, 1024, 1536].map(chunkSizeFor)).toEqual([128, 40, 32, 16]);
+    const created = db.sqlite.prepare("SELECT sql FROM sqlite_master WHERE sql LIKE '%USING vec0%'").all() as Array<{
+      sql: string;
+    }>;
+    expect(created.map((t) => t.sql).join()).toContain('chunk_size=32');
     let found = 0;
     for (const q of Array.from({ length: 30 }, (_, i) => queryVector(i, dimension, 3000))) {
       const want = await exact.search(q, scope, 10);
