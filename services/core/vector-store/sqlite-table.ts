@@ -25,8 +25,8 @@ export interface RowHit extends VectorHit {
 /**
  * Vectors per sqlite-vec chunk for this dimension: blobs of about 128 KB (128 vectors of 256
  * dimensions, 32 of 1024), a multiple of 8 from 8 to 128. A vector is read at its offset in its
- * chunk's blob, through the chain of overflow pages before it, so rescoring candidates costs
- * with the blob's size, while an exact scan pays per chunk. 100 random vectors of 100k x 1024
+ * chunk's blob, through the chain of overflow pages before it, so rescoring's cost grows with
+ * the blob's size, while an exact scan pays per chunk. 100 random vectors of 100k x 1024
  * scored in 5.85 ms from chunks of 128 and 2.58 ms from chunks of 32 (16: 2.00), the exact
  * top 10 took 213 and 222 ms (16: 222); at 256 dimensions chunks of 32 saved nothing (0.81
  * against 0.72 ms) and slowed the scan from 42 to 46 ms. Fixed when a table is created.
