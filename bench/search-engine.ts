@@ -8,6 +8,7 @@ import type { VectorStore } from '../services/core/vector-store/index.ts';
 import { createSqliteVectorStore, topHits } from '../services/core/vector-store/sqlite.ts';
 import { normalize } from '../services/core/vector-store/sqlite-sql.ts';
 import { createSqliteVectorTable } from '../services/core/vector-store/sqlite-table.ts';
+import { processMemory } from '../tests/containers/helpers/memory-breakdown.ts';
 import { batch, type ENGINES, queryVector } from './vectors.ts';
 
 /**
@@ -221,24 +222,12 @@ async function run(): Promise<void> {
       recall: hits / (QUERIES * K),
       buildSeconds: buildMs / 1000,
       rssMiB: process.memoryUsage().rss / 2 ** 20,
-      anonMiB: anonymousMiB(),
+      // Without the pages of its files, which the kernel reclaims under a memory limit.
+      anonMiB: ((await processMemory(process.pid))?.anonBytes ?? Number.NaN) / 2 ** 20,
       diskMiB: du(dir) / 2 ** 20,
       load: loadavg()[0],
     }),
   );
-}
-
-/**
- * The anonymous part of the resident memory (Linux): what the engine itself holds, without the
- * pages of its files, which the kernel reclaims under a memory limit. Undefined elsewhere.
- */
-function anonymousMiB(): number | undefined {
-  try {
-    const kb = /^RssAnon:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
-    return kb ? Number(kb) / 1024 : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 await run();

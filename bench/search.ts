@@ -230,7 +230,7 @@ if (engineRows.length > 0) {
           fixed(r.p95, 2),
           fixed(r.recall, 3),
           fixed(r.buildSeconds, 1),
-          `${fixed(r.rssMiB, 0)}${typeof r.anonMiB === 'number' ? ` (${fixed(r.anonMiB, 0)})` : ''}`,
+          `${fixed(r.rssMiB, 0)}${Number.isFinite(r.anonMiB) ? ` (${fixed(r.anonMiB, 0)})` : ''}`,
           fixed(r.diskMiB, 0),
           fixed(r.load, 1),
         ];

@@ -20,6 +20,11 @@ export interface HnswSettings {
 
 const SCALARS = { i8: usearch.ScalarKind.I8, f16: usearch.ScalarKind.F16, b1: usearch.ScalarKind.B1 } as const;
 
+/** Field by field, whatever order a stamp wrote them in. */
+const sameSettings = (saved: HnswSettings, wanted: HnswSettings) =>
+  Object.keys(saved).length === Object.keys(wanted).length &&
+  (Object.keys(wanted) as Array<keyof HnswSettings>).every((k) => saved[k] === wanted[k]);
+
 /** Bumped when the saved layout changes, so older files are rebuilt rather than misread. */
 const FORMAT = 1;
 /** Vectors read from SQLite and added per step while building or catching up. */
@@ -142,7 +147,7 @@ export class HnswPartition {
       const fits =
         meta.format === FORMAT &&
         meta.dimension === this.table.dimension &&
-        JSON.stringify(meta.settings) === JSON.stringify(this.settings) &&
+        sameSettings(meta.settings, this.settings) &&
         meta.maxRowid <= now.maxRowid &&
         meta.goneSeq <= now.goneSeq &&
         meta.bytes === statSync(this.file).size;

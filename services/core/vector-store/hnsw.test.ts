@@ -10,7 +10,6 @@ import { vectorStoreContract } from './contract.ts';
 import { candidatesFor, createHnswVectorStore, type HnswStoreOptions, quantizationOf } from './hnsw.ts';
 import type { VectorPoint, VectorStore } from './index.ts';
 import { createSqliteVectorStore } from './sqlite.ts';
-import { chunkSizeFor } from './sqlite-table.ts';
 
 function openTemp() {
   const dir = mkdtempSync(join(tmpdir(), 'cos-hnsw-'));
@@ -130,12 +129,6 @@ describe('HNSW store', () => {
     await store.upsert(points(Array.from({ length: 3000 }, (_, i) => clusteredVector(i, dimension, 3000))));
     await store.prepare();
     expect((await store.health()).detail).toContain('HNSW (b1) on 1 partitions');
-    // Chunks of 32 vectors at 1024 dimensions, so that rescoring reads short blobs.
-    expect([256, 768, 1024, 1536].map(chunkSizeFor)).toEqual([128, 40, 32, 16]);
-    const created = db.sqlite.prepare("SELECT sql FROM sqlite_master WHERE sql LIKE '%USING vec0%'").all() as Array<{
-      sql: string;
-    }>;
-    expect(created.map((t) => t.sql).join()).toContain('chunk_size=32');
     const queries = Array.from({ length: 30 }, (_, i) => queryVector(i, dimension, 3000));
     expect(await recallAgainst(exact, store, queries)).toBeGreaterThanOrEqual(0.97);
     // A bit per dimension plus the graph: well under the int8 copy's 1,024 bytes a vector.
@@ -206,6 +199,18 @@ describe('HNSW store', () => {
     expect(second.fastWideSearch(scope)).toBe(true);
     expect(logs).not.toContain('vector index built');
     expect((await ids(second, clustered(10, 8)[3], 1))[0]).toBe('new3');
+  });
+
+  it('loads an index whose stamp names its settings in another order, as earlier versions wrote them', async () => {
+    const { make, logs, dir, files } = await savedIndex(13);
+    const stamp = join(dir, String(files.find((f) => f.endsWith('.usearch.json'))));
+    const meta = JSON.parse(readFileSync(stamp, 'utf8'));
+    meta.settings = Object.fromEntries(Object.entries(meta.settings).reverse());
+    writeFileSync(stamp, JSON.stringify(meta));
+    logs.length = 0;
+    const second = make();
+    expect(second.fastWideSearch(scope)).toBe(true);
+    expect(logs).not.toContain('vector index built');
   });
 
   it('rebuilds an index file that is damaged or newer than the database', async () => {

@@ -30,10 +30,9 @@ export interface HnswStoreOptions {
   logger?: IndexLogger;
 }
 
-export const DEFAULT_HNSW: Omit<HnswSettings, 'quantization'> = {
+export const DEFAULT_HNSW: Omit<HnswSettings, 'quantization' | 'expansionSearch'> = {
   connectivity: 16,
   expansionAdd: 128,
-  expansionSearch: 128,
 };
 
 /**
@@ -47,13 +46,22 @@ export const quantizationOf = (dimension: number): HnswSettings['quantization'] 
   quantizationFor(dimension) === 'binary' && dimension % 8 === 0 ? 'b1' : 'i8';
 
 /**
- * The settings of a graph of this dimension. Sign bits search a longer candidate list: walking
- * the graph costs little beside rescoring, and their Hamming distances tie often. The top 10 of
- * 300k clustered 1024-d vectors: recall 0.989 at 128, 1.000 at 256 (0.8 and 1.1 ms a walk).
+ * What each quantization needs of a search: candidates rescored per result wanted (Qdrant's
+ * oversampling), at least `floor` more than the limit, and the candidate list (ef) while
+ * walking the graph. Sign bits tie often: for the top 10 of 20k clustered 1024-d vectors, 30
+ * candidates gave recall 0.567, 50 0.766, 100 0.999; of 300k, an ef of 128 gave 0.989 and 256
+ * 1.000 (0.8 and 1.1 ms a walk, little beside rescoring).
  */
+const SEARCHING: Record<HnswSettings['quantization'], { oversampling: number; floor: number; ef: number }> = {
+  i8: { oversampling: OVERSAMPLING.int8, floor: 40, ef: 128 },
+  f16: { oversampling: OVERSAMPLING.int8, floor: 40, ef: 128 },
+  b1: { oversampling: OVERSAMPLING.binary, floor: 90, ef: 256 },
+};
+
+/** The settings of a graph of this dimension. */
 export function hnswSettingsFor(dimension: number): HnswSettings {
   const quantization = quantizationOf(dimension);
-  return { ...DEFAULT_HNSW, quantization, expansionSearch: quantization === 'b1' ? 256 : DEFAULT_HNSW.expansionSearch };
+  return { ...DEFAULT_HNSW, quantization, expansionSearch: SEARCHING[quantization].ef };
 }
 
 /** How long a search may spend bringing an index up to date before it answers exactly instead. */
@@ -65,16 +73,11 @@ const BUILD_THREADS = Math.min(4, availableParallelism());
 /** Past this share of removed points the graph is rebuilt. */
 const REBUILD_REMOVED_SHARE = 0.25;
 
-/**
- * Candidates taken from the graph for `limit` results, all rescored with the float vectors:
- * Qdrant's oversampling, and at least a floor more for small limits. Sign bits tie often, so
- * they need the higher floor: for the top 10 of 20k clustered 1024-d vectors, 30 candidates
- * gave recall 0.567, 50 0.766, 100 0.999.
- */
-export const candidatesFor = (limit: number, quantization: HnswSettings['quantization'] = 'i8') =>
-  quantization === 'b1'
-    ? Math.max(OVERSAMPLING.binary * limit, limit + 90)
-    : Math.max(OVERSAMPLING.int8 * limit, limit + 40);
+/** Candidates taken from the graph for `limit` results, all rescored with the float vectors. */
+export const candidatesFor = (limit: number, quantization: HnswSettings['quantization']) => {
+  const { oversampling, floor } = SEARCHING[quantization];
+  return Math.max(oversampling * limit, limit + floor);
+};
 
 /**
  * The most graph neighbours a narrowed search looks through for enough that pass its filter;

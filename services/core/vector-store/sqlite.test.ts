@@ -7,6 +7,7 @@ import { openDatabase } from '../db/index.ts';
 import { axis, vectorStoreContract } from './contract.ts';
 import { createSqliteVectorStore } from './sqlite.ts';
 import { tableName } from './sqlite-sql.ts';
+import { chunkSizeFor } from './sqlite-table.ts';
 
 function openTemp() {
   const dir = mkdtempSync(join(tmpdir(), 'cos-vec-'));
@@ -35,6 +36,20 @@ describe('sqlite-vec store', () => {
     expect(await a.count()).toBe(1);
     expect(await b.count()).toBe(0);
     dispose();
+  });
+
+  it('sizes its chunks by dimension, 32 vectors at 1024 so that rescoring reads short blobs', async () => {
+    expect([256, 768, 1024, 1536].map(chunkSizeFor)).toEqual([128, 40, 32, 16]);
+    const { db, dispose } = openTemp();
+    try {
+      await createSqliteVectorStore(db.sqlite, { model: 'wide', dimension: 1024 }).init();
+      const created = db.sqlite.prepare("SELECT sql FROM sqlite_master WHERE sql LIKE '%USING vec0%'").all() as Array<{
+        sql: string;
+      }>;
+      expect(created.map((t) => t.sql).join()).toContain('chunk_size=32');
+    } finally {
+      dispose();
+    }
   });
 
   it('drops its tables (vectors, ids and their shadow tables), leaving other models alone', async () => {

@@ -47,7 +47,8 @@ export function parseStat(text: string): Record<'anon' | 'file' | 'mapped', numb
 const kib = (status: string, field: string) =>
   Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
 
-async function processMemory(pid: number): Promise<ProcessMemory | undefined> {
+/** A process's resident memory from /proc (Linux); undefined when it has ended or there is no /proc. */
+export async function processMemory(pid: number): Promise<ProcessMemory | undefined> {
   try {
     const [status, cmdline] = await Promise.all([
       readFile(`/proc/${pid}/status`, 'utf8'),
