@@ -100,6 +100,44 @@ describe('search', () => {
     expect(hits[0].children[0].score).toBeGreaterThan(0);
   });
 
+  it("keeps the next document's answer beside a passage far ahead on BM25", async () => {
+    // One passage that repeats the question's words puts its document far ahead; the answer is
+    // in another document, at about half its score (flat has it second). A drill-down that kept
+    // documents within 0.6 of the best read only the first document's section.
+    const news = [
+      'Translation news: missing translation strings were found for every language, the next translation sprint covers each language with a missing translation, and the next language team comes next month.',
+      'The Portuguese team finished the release notes.',
+      'The Spanish team reviewed the installer.',
+      'The Italian team joined this year.',
+      'Volunteers are welcome in every team.',
+      'Statistics are published every week.',
+    ];
+    const answer =
+      'The LANGUAGE variable lists languages in order of preference: with pt:es:it a missing translation falls back to the next language.';
+    const kb = createKb(deps.db, { userId }, { title: 'locales' }).id;
+    await writeDocument(
+      deps,
+      userId,
+      kb,
+      draftFromMarkdown('news.md', `# Release news\n\n## Translations\n\n${news.join('\n\n')}`),
+    );
+    await writeDocument(
+      deps,
+      userId,
+      kb,
+      draftFromMarkdown(
+        'locale.md',
+        `# Locale\n\n## Messages\n\n${answer}\n\n## Time\n\nLC_TIME sets how dates are shown.`,
+      ),
+    );
+    const query = 'which translation language comes next when one is missing';
+    for (const mode of ['flat', 'drill-down'] as const) {
+      const { hits } = await search(deps, { userId }, { kbId: kb, query, mode, topK: 5 });
+      expect(hits[0].children[0].content).toBe(news[0]);
+      expect(hits.flatMap((h) => h.children.map((c) => c.content))).toContain(answer);
+    }
+  });
+
   it('drills down through sections and passages when a document has no summary', async () => {
     await deps.vectors.deleteByDocument(userId, bees.id);
     const other = insertUser(deps);
