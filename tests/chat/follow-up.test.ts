@@ -119,7 +119,10 @@ describe('follow-up questions without ONEAPI', () => {
       'And for second-tier cities?',
     ]);
     expect(answer.citations.map((c) => c.quote)).toContain(SECOND_TIER);
-    expect(answer.citations.every((c) => c.fileName === 'housing-subsidy.md')).toBe(true);
+    // The housing subsidy's second-tier passages come first; the fifth citation may be the travel
+    // rules' second-tier passage, which the drill-down keeps beside the housing document's weakest.
+    expect(answer.citations.slice(0, 2).map((c) => c.quote)).toEqual(HOUSING.sections[1]?.passages);
+    expect(answer.citations.filter((c) => c.fileName === 'housing-subsidy.md').length).toBeGreaterThanOrEqual(4);
     expect(answer.content.split('\n').find((l) => l.startsWith('> '))).toContain('1,800 yuan a month');
   });
 
