@@ -15,11 +15,12 @@ const FTS_TABLES = chunkLayers.map(ftsTable);
 
 /**
  * The version of the text analysis in the full-text tables: 2 the stems, 3 the stems and, in
- * passages, the exact English words (`indexTerms`). Documents written with an older one are
+ * passages, the exact English words (`indexTerms`), 4 long Chinese words with only the shorter
+ * words that tile them (`tiledSearchCut`). Documents written with an older one are
  * re-analysed in the background (`reanalyseStaleText`) from the text in `chunks`; until then
  * their rows still match on the stems.
  */
-export const TEXT_INDEX_VERSION = 3;
+export const TEXT_INDEX_VERSION = 4;
 
 /** One chunk row as stored. */
 export interface ChunkRow {

@@ -45,13 +45,28 @@ describe('queryTerms and ftsOr', () => {
     }
   });
 
+  it('indexes long Chinese words with the shorter words that tile them, not those that straddle their parts', () => {
+    expect(segment('普通用户', { forSearch: true })).toEqual(['普通', '通用', '用户', '普通用户']);
+    expect(queryTerms('普通用户')).toEqual(['普通', '用户', '普通用户']);
+    expect(queryTerms('中华人民共和国的客户端')).toEqual([
+      '中华',
+      '人民',
+      '共和',
+      '共和国',
+      '中华人民共和国',
+      '客户',
+      '客户端',
+    ]);
+    // A word that comes again inside the next one stays a word of its own.
+    expect(segmentForIndex('用户 用户名').split(' ')).toEqual(['用户', '用户', '用户名']);
+  });
+
   it('indexes each English word as written beside its stem, so the exact word scores for both', () => {
     const exact = (w: string) => `${EXACT_MARK}${w}`;
     expect(segmentForIndex('Configuring 服务器 ipv4').split(' ')).toEqual([
       'configur',
       exact('configuring'),
       '服务',
-      '务器',
       '服务器',
       'ipv4',
     ]);
