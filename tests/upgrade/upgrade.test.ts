@@ -102,7 +102,8 @@ describe.each(versions)('an installation made by version %s', (version) => {
     }
     expect(await compactText(deps)).toBe(0);
     expect((await ask()).json.hits[0].document.fileName).toBe('tea-brewing.md');
-    // An installation of the built-in model's first version has everything embedded again; a later one has nothing to do.
+    // An installation made with the built-in model's first version has everything embedded
+    // again; one made with the current model has nothing left to do.
     await deps.embeddingIndex.rebuild();
     expect(deps.embeddingIndex.status()).toEqual([
       expect.objectContaining({ model: LOCAL_EMBEDDING_MODEL, state: 'active', progress: 1 }),
