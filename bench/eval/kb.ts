@@ -82,22 +82,36 @@ export interface EvalKb {
 }
 
 /**
- * Builds deps the way `npm start` does with no configuration (local embedder, sqlite-vec,
- * in-process queue, no ONEAPI) over a fresh DATA_DIR, then ingests every file through the
- * real upload and ingest path. A file that does not end `completed` stops the run.
+ * What the environment may set for an evaluation: the vector index, and an ONEAPI gateway
+ * with its models, to measure a model's embeddings (`EMBEDDING_MODEL`), summaries or reranker
+ * (`RERANK_MODEL`) on the same questions. Nothing else of the environment reaches the run.
+ */
+const EVAL_SETTINGS = [
+  'VECTOR_INDEX',
+  'VECTOR_INDEX_MIN_POINTS',
+  'ONEAPI_BASE_URL',
+  'ONEAPI_KEY',
+  'ONEAPI_TIMEOUT_MS',
+  'ONEAPI_MAX_RETRIES',
+  'ONEAPI_CONCURRENCY',
+  'EMBEDDING_MODEL',
+  'EMBEDDING_DIMENSION',
+  'SUMMARY_MODEL',
+  'CHAT_MODEL',
+  'RERANK_MODEL',
+] as const;
+
+/**
+ * Builds deps the way `npm start` does over a fresh DATA_DIR, then ingests every file through
+ * the real upload and ingest path. A file that does not end `completed` stops the run. With
+ * none of `EVAL_SETTINGS` set these are the embedded defaults (built-in embedder, sqlite-vec,
+ * in-process queue, no ONEAPI); VECTOR_INDEX=exact, or VECTOR_INDEX_MIN_POINTS=0 (an HNSW
+ * index on every partition), compares the approximate index with the exact scan it replaces.
  */
 export async function buildEvalKb(files: CorpusFile[]): Promise<EvalKb> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cos-eval-'));
-  // VECTOR_INDEX=exact, or VECTOR_INDEX_MIN_POINTS=0 (an HNSW index on every partition),
-  // compares the approximate index with the exact scan it replaces.
-  const { VECTOR_INDEX, VECTOR_INDEX_MIN_POINTS } = process.env;
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'silent',
-    VECTOR_INDEX,
-    VECTOR_INDEX_MIN_POINTS,
-  });
+  const settings = Object.fromEntries(EVAL_SETTINGS.map((name) => [name, process.env[name]]));
+  const config = loadConfig({ ...settings, NODE_ENV: 'test', DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
   const deps = await buildDeps(config, { logger: createLogger({ level: 'silent' }) });
   const close = async () => {
     await deps.close();

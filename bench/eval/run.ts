@@ -26,6 +26,8 @@ import { SYSTEMS } from './systems.ts';
  *   --check             only check the answer phrases against the indexed chunks
  *   --haystack <dir>    also ingest every .txt, .md and .html file under <dir> into each KB
  *                       (real documents beside the corpus, to ask at the size a team's KB reaches)
+ * ONEAPI_BASE_URL with EMBEDDING_MODEL (and RERANK_MODEL) in the environment measure that
+ * gateway's models instead of the built-in embedder (`EVAL_SETTINGS` in kb.ts).
  */
 const { values } = parseArgs({
   options: {
@@ -61,7 +63,8 @@ for (const set of sets) {
     const { documents, parents, children, ingestSeconds } = kb.stats;
     console.log(`\n## ${set}: ${questions.length} questions`);
     console.log(
-      `corpus: ${documents} documents, ${parents} parents, ${children} children, ingested in ${ingestSeconds.toFixed(1)} s`,
+      `corpus: ${documents} documents, ${parents} parents, ${children} children, ingested in ${ingestSeconds.toFixed(1)} s; ` +
+        `embeddings ${kb.deps.embedder.model}${kb.deps.reranker ? `, rerank ${kb.deps.config.RERANK_MODEL}` : ''}`,
     );
     if (values.check) {
       const found = checkPhrases(questions, childChunks(kb));
