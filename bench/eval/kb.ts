@@ -82,11 +82,11 @@ export interface EvalKb {
 }
 
 /**
- * What the environment may set for an evaluation: the vector index, and an ONEAPI gateway
+ * What `npm run eval` takes from the environment: the vector index, and an ONEAPI gateway
  * with its models, to measure a model's embeddings (`EMBEDDING_MODEL`), summaries or reranker
  * (`RERANK_MODEL`) on the same questions. Nothing else of the environment reaches the run.
  */
-const EVAL_SETTINGS = [
+export const EVAL_SETTINGS = [
   'VECTOR_INDEX',
   'VECTOR_INDEX_MIN_POINTS',
   'ONEAPI_BASE_URL',
@@ -101,17 +101,24 @@ const EVAL_SETTINGS = [
   'RERANK_MODEL',
 ] as const;
 
+/** The `EVAL_SETTINGS` an environment holds. */
+export const evalSettings = (env: Record<string, string | undefined>): Record<string, string | undefined> =>
+  Object.fromEntries(EVAL_SETTINGS.map((name) => [name, env[name]]));
+
 /**
  * Builds deps the way `npm start` does over a fresh DATA_DIR, then ingests every file through
- * the real upload and ingest path. A file that does not end `completed` stops the run. With
- * none of `EVAL_SETTINGS` set these are the embedded defaults (built-in embedder, sqlite-vec,
- * in-process queue, no ONEAPI); VECTOR_INDEX=exact, or VECTOR_INDEX_MIN_POINTS=0 (an HNSW
- * index on every partition), compares the approximate index with the exact scan it replaces.
+ * the real upload and ingest path. A file that does not end `completed` stops the run. Without
+ * `settings` (`evalSettings()`: a test's run, whatever its shell holds) these are the embedded
+ * defaults: built-in embedder, sqlite-vec, in-process queue, no ONEAPI. VECTOR_INDEX=exact, or
+ * VECTOR_INDEX_MIN_POINTS=0 (an HNSW index on every partition), compares the approximate index
+ * with the exact scan it replaces.
  */
-export async function buildEvalKb(files: CorpusFile[]): Promise<EvalKb> {
+export async function buildEvalKb(
+  files: CorpusFile[],
+  settings: Record<string, string | undefined> = {},
+): Promise<EvalKb> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cos-eval-'));
-  const settings = Object.fromEntries(EVAL_SETTINGS.map((name) => [name, process.env[name]]));
-  const config = loadConfig({ ...settings, NODE_ENV: 'test', DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
+  const config = loadConfig({ ...evalSettings(settings), NODE_ENV: 'test', DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
   const deps = await buildDeps(config, { logger: createLogger({ level: 'silent' }) });
   const close = async () => {
     await deps.close();

@@ -58,7 +58,7 @@ let problems = 0;
 for (const set of sets) {
   const questions = loadQuestions(set);
   const files = [...corpusFiles(languageOf(set)), ...(values.haystack ? haystackFiles(values.haystack) : [])];
-  const kb = await buildEvalKb(files);
+  const kb = await buildEvalKb(files, process.env);
   try {
     const { documents, parents, children, ingestSeconds } = kb.stats;
     console.log(`\n## ${set}: ${questions.length} questions`);

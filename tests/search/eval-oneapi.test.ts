@@ -10,27 +10,24 @@ import { type RunningMock, startMockOneApi } from '../helpers/mock-oneapi.ts';
  * mock here, whose vectors mean nothing, so only the path is checked, not the figures).
  */
 describe('the evaluation through an ONEAPI gateway', () => {
-  const names = ['ONEAPI_BASE_URL', 'EMBEDDING_MODEL', 'RERANK_MODEL'] as const;
-  const saved = names.map((n) => process.env[n]);
   let mock: RunningMock;
   let kb: EvalKb;
 
   beforeAll(async () => {
     mock = await startMockOneApi();
-    Object.assign(process.env, {
+    const settings = {
       ONEAPI_BASE_URL: mock.baseUrl,
       EMBEDDING_MODEL: 'eval-embedding',
       RERANK_MODEL: 'bge-reranker-v2-m3',
-    });
-    kb = await buildEvalKb(corpusFiles('en').filter((f) => f.fileName === 'ch05.en.html'));
+    };
+    kb = await buildEvalKb(
+      corpusFiles('en').filter((f) => f.fileName === 'ch05.en.html'),
+      settings,
+    );
   }, 120_000);
   afterAll(async () => {
     await kb?.close();
     await mock?.stop();
-    names.forEach((n, i) => {
-      if (saved[i] === undefined) delete process.env[n];
-      else process.env[n] = saved[i];
-    });
   });
 
   it('embeds the corpus and reranks its searches with the configured models', async () => {
