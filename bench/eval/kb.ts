@@ -86,7 +86,7 @@ export interface EvalKb {
  * with its models, to measure a model's embeddings (`EMBEDDING_MODEL`), summaries or reranker
  * (`RERANK_MODEL`) on the same questions. Nothing else of the environment reaches the run.
  */
-export const EVAL_SETTINGS = [
+const EVAL_SETTINGS = [
   'VECTOR_INDEX',
   'VECTOR_INDEX_MIN_POINTS',
   'ONEAPI_BASE_URL',
@@ -102,7 +102,7 @@ export const EVAL_SETTINGS = [
 ] as const;
 
 /** The `EVAL_SETTINGS` an environment holds. */
-export const evalSettings = (env: Record<string, string | undefined>): Record<string, string | undefined> =>
+const evalSettings = (env: Record<string, string | undefined>): Record<string, string | undefined> =>
   Object.fromEntries(EVAL_SETTINGS.map((name) => [name, env[name]]));
 
 /**

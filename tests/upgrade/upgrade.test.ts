@@ -1,6 +1,7 @@
 import { cpSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compactText, reanalyseStaleText } from '../../services/core/db/text-maintenance.ts';
 import { LOCAL_EMBEDDING_MODEL } from '../../services/core/embedder/local.ts';
@@ -32,10 +33,17 @@ describe.each(versions)('an installation made by version %s', (version) => {
   let deps: TestDeps;
   let api: ReturnType<typeof client>;
   let token: string;
+  /** The embedding model the installation searched with when it was made. */
+  let madeWithModel: string;
 
   beforeAll(async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'cos-upgrade-'));
     cpSync(new URL(`${version}/data`, FIXTURES), dataDir, { recursive: true });
+    const fixtureDb = new Database(join(dataDir, 'context-os.db'), { readonly: true });
+    madeWithModel = (
+      fixtureDb.prepare("SELECT model FROM embedding_indexes WHERE state = 'active'").get() as { model: string }
+    ).model;
+    fixtureDb.close();
     deps = await createTestDeps({ DATA_DIR: dataDir });
     api = client(createRootApp(deps));
     const login = await api.call('POST', '/api/auth/login', {
@@ -104,7 +112,7 @@ describe.each(versions)('an installation made by version %s', (version) => {
     expect((await ask()).json.hits[0].document.fileName).toBe('tea-brewing.md');
     // An installation made with the built-in model's first version has everything embedded
     // again; one made with the current model has nothing left to do.
-    await deps.embeddingIndex.rebuild();
+    expect(await deps.embeddingIndex.rebuild()).toBe(madeWithModel !== LOCAL_EMBEDDING_MODEL);
     expect(deps.embeddingIndex.status()).toEqual([
       expect.objectContaining({ model: LOCAL_EMBEDDING_MODEL, state: 'active', progress: 1 }),
     ]);

@@ -40,7 +40,7 @@ function stem(word: string): string {
   return word;
 }
 
-const terms = (text: string) => new Set(segment(text, { dropStopwords: true, forSearch: true }).map(stem));
+const terms = (text: string) => new Set(segment(text, { dropStopwords: true, cut: 'search' }).map(stem));
 
 interface Sentence {
   passage: number;

@@ -46,7 +46,7 @@ describe('queryTerms and ftsOr', () => {
   });
 
   it('indexes long Chinese words with the shorter words that tile them, not those that straddle their parts', () => {
-    expect(segment('普通用户', { forSearch: true })).toEqual(['普通', '通用', '用户', '普通用户']);
+    expect(segment('普通用户', { cut: 'search' })).toEqual(['普通', '通用', '用户', '普通用户']);
     expect(queryTerms('普通用户')).toEqual(['普通', '用户', '普通用户']);
     expect(queryTerms('中华人民共和国的客户端')).toEqual([
       '中华',

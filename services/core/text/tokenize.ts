@@ -74,18 +74,22 @@ function tiledSearchCut(j: Jieba, text: string): string[] {
 }
 
 /**
- * Splits text into lower-case words: Chinese by jieba, other scripts on word boundaries.
- * Punctuation and whitespace are dropped; stopwords are kept unless `dropStopwords`.
- * `forSearch` adds the shorter words inside long Chinese ones (jieba's search mode); with
- * `tiled` only those that tile them (`tiledSearchCut`).
+ * How `segment` cuts Chinese: `words` as jieba's `cut`; `search` also the shorter words inside
+ * long ones (jieba's search mode); `tiled` only those of them that tile the long word (`tiledSearchCut`).
  */
-export function segment(
-  text: string,
-  opts: { dropStopwords?: boolean; forSearch?: boolean; tiled?: boolean } = {},
-): string[] {
+export type ChineseCut = 'words' | 'search' | 'tiled';
+
+/**
+ * Splits text into lower-case words: Chinese by jieba (`cut`, default `words`), other scripts
+ * on word boundaries. Punctuation and whitespace are dropped; stopwords are kept unless
+ * `dropStopwords`.
+ */
+export function segment(text: string, opts: { dropStopwords?: boolean; cut?: ChineseCut } = {}): string[] {
   const words: string[] = [];
   const j = segmenter();
-  const raw = !opts.forSearch ? j.cut(text, true) : opts.tiled ? tiledSearchCut(j, text) : j.cutForSearch(text, true);
+  const cut = opts.cut ?? 'words';
+  const raw =
+    cut === 'tiled' ? tiledSearchCut(j, text) : cut === 'search' ? j.cutForSearch(text, true) : j.cut(text, true);
   for (const piece of raw) {
     if (!WORD.test(piece)) continue;
     const word = piece.toLowerCase();
@@ -104,7 +108,7 @@ const LATIN_WORD = /^[a-z]+$/;
  * words by their Porter stem (so "configuring" finds "configure"), numbers and codes as they are.
  */
 export function analyze(text: string, opts: { dropStopwords?: boolean } = {}): string[] {
-  return segment(text, { forSearch: true, dropStopwords: opts.dropStopwords }).map((w) =>
+  return segment(text, { cut: 'search', dropStopwords: opts.dropStopwords }).map((w) =>
     LATIN_WORD.test(w) ? stemmer(w) : w,
   );
 }
@@ -128,7 +132,7 @@ export const EXACT_MARK = '\uE000';
  */
 export function indexTerms(text: string, opts: { dropStopwords?: boolean; exact?: boolean } = {}): string[] {
   const exact = opts.exact ?? true;
-  return segment(text, { forSearch: true, tiled: true, dropStopwords: opts.dropStopwords }).flatMap((w) => {
+  return segment(text, { cut: 'tiled', dropStopwords: opts.dropStopwords }).flatMap((w) => {
     if (!LATIN_WORD.test(w)) return [w];
     return exact ? [stemmer(w), EXACT_MARK + w] : [stemmer(w)];
   });
